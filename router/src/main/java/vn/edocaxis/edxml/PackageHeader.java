@@ -1,0 +1,32 @@
+package vn.edocaxis.edxml;
+
+import java.util.List;
+
+/**
+ * The routing facts of a package, read while it streams through.
+ *
+ * @param kind               document or status message
+ * @param fromOrganId        {@code MessageHeader/From/OrganId}: the sending unit
+ * @param toOrganIds         every {@code MessageHeader/To/OrganId}, in order, without duplicates (empty for a status)
+ * @param documentId         {@code MessageHeader/DocumentId} (null for a status message)
+ * @param responseForDocumentId {@code MessageHeader/ResponseFor/DocumentId} of a status message (null otherwise)
+ * @param statusCode         {@code MessageHeader/StatusCode} of a status message (null otherwise)
+ * @param businessDocType    {@code TraceHeaderList/Bussiness/BussinessDocType}: 0 new, 1 revoke, 2 update, 3 replace (null when absent)
+ * @param businessDocumentId {@code TraceHeaderList/Bussiness/DocumentId}: the document revoked, updated or replaced
+ * @param subject            {@code MessageHeader/Subject}, for listings (null when absent)
+ */
+public record PackageHeader(
+        PackageKind kind,
+        String fromOrganId,
+        List<String> toOrganIds,
+        String documentId,
+        String responseForDocumentId,
+        String statusCode,
+        String businessDocType,
+        String businessDocumentId,
+        String subject) {
+
+    public PackageHeader {
+        toOrganIds = List.copyOf(toOrganIds);
+    }
+}

@@ -1,0 +1,271 @@
+package vn.edocaxis.edxml;
+
+import com.fasterxml.aalto.AsyncByteArrayFeeder;
+import com.fasterxml.aalto.AsyncXMLInputFactory;
+import com.fasterxml.aalto.AsyncXMLStreamReader;
+import com.fasterxml.aalto.stax.InputFactoryImpl;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import javax.xml.stream.Location;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import vn.edocaxis.error.ErrorCode;
+import vn.edocaxis.error.RouterException;
+
+/**
+ * Parses a package incrementally as its bytes arrive (Aalto's non-blocking parser), enforcing
+ * {@link XmlLimits}, refusing DTDs and entity references, and handing every event to a fixed set
+ * of {@link XmlEventListener}s. Memory is bounded by the limits, never by the package size: text
+ * reaches the listeners in segments.
+ *
+ * <p>Not thread-safe: one scanner per upload, fed from one context.
+ */
+public final class PackageScanner {
+
+    private static final AsyncXMLInputFactory FACTORY = newFactory();
+    private static final int SLICE = 16 * 1024;
+    private static final byte[] DOCTYPE = "<!DOCTYPE".getBytes(StandardCharsets.US_ASCII);
+    private static final int PROLOG_KEPT = 4096;
+    private static final Pattern AALTO_LOCATION = Pattern.compile("\\s*at \\[row,col.*$", Pattern.DOTALL);
+
+    private final AsyncXMLStreamReader<AsyncByteArrayFeeder> reader;
+    private final XmlLimits limits;
+    private final XmlEventListener[] listeners;
+    private final byte[] slice = new byte[SLICE];
+
+    private final byte[] head = new byte[3];
+    private int headLength;
+    private boolean headDone;
+
+    private final byte[] prolog = new byte[PROLOG_KEPT];
+    private int prologLength;
+    private boolean rootSeen;
+
+    private long bytesSinceEvent;
+    private int depth;
+    private boolean documentEnded;
+
+    public PackageScanner(XmlLimits limits, List<? extends XmlEventListener> listeners) {
+        this.reader = FACTORY.createAsyncForByteArray();
+        this.limits = limits;
+        this.listeners = listeners.toArray(new XmlEventListener[0]);
+    }
+
+    private static AsyncXMLInputFactory newFactory() {
+        AsyncXMLInputFactory factory = new InputFactoryImpl();
+        factory.setProperty(XMLInputFactory.SUPPORT_DTD, Boolean.FALSE);
+        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, Boolean.FALSE);
+        factory.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, Boolean.FALSE);
+        factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, Boolean.TRUE);
+        return factory;
+    }
+
+    /** Feeds the next bytes of the package; runs the listeners on every event they complete. */
+    public void feed(Buffer buffer) {
+        int length = buffer.length();
+        for (int pos = 0; pos < length; pos += SLICE) {
+            int n = Math.min(SLICE, length - pos);
+            buffer.getBytes(pos, pos + n, slice, 0);
+            feed(slice, 0, n);
+        }
+    }
+
+    /** Feeds the next bytes of the package; the array may be reused once this returns. */
+    public void feed(byte[] bytes, int offset, int length) {
+        int off = offset;
+        int len = length;
+        if (!headDone) {
+            while (len > 0 && headLength < 3 && !headDone) {
+                head[headLength++] = bytes[off++];
+                len--;
+                checkHead(false);
+            }
+            if (!headDone) {
+                return;
+            }
+        }
+        if (len > 0) {
+            push(bytes, off, len);
+        }
+    }
+
+    /** Signals the end of the body: the document must be complete. */
+    public void end() {
+        if (!headDone) {
+            checkHead(true);
+        }
+        try {
+            reader.getInputFeeder().endOfInput();
+        } catch (Exception e) {
+            throw malformed(e.getMessage(), null);
+        }
+        drain();
+        if (!documentEnded) {
+            Location at = reader.getLocation();
+            throw malformed(rootSeen ? "the document ends before its root element is closed" : "the document has no root element", at);
+        }
+    }
+
+    /** Decides what the first bytes mean: a UTF-8 byte-order mark is skipped, UTF-16/32 refused. */
+    private void checkHead(boolean atEnd) {
+        int b0 = headLength > 0 ? head[0] & 0xFF : -1;
+        int b1 = headLength > 1 ? head[1] & 0xFF : -1;
+        int b2 = headLength > 2 ? head[2] & 0xFF : -1;
+        boolean utf8Bom = b0 == 0xEF && b1 == 0xBB && b2 == 0xBF;
+        boolean wide = (b0 == 0xFE && b1 == 0xFF) || (b0 == 0xFF && b1 == 0xFE)
+                || (b0 == 0x00 && headLength > 1) || (b1 == 0x00 && headLength > 1);
+        if (wide) {
+            throw new RouterException(ErrorCode.XML_ENCODING_UNSUPPORTED,
+                    "the package is encoded in UTF-16 or UTF-32; edXML packages must be UTF-8");
+        }
+        if (utf8Bom) {
+            headDone = true;
+            headLength = 0;
+            return;
+        }
+        boolean maybeBom = b0 == 0xEF && (headLength < 2 || b1 == 0xBB);
+        if (!atEnd && (headLength < 2 || (maybeBom && headLength < 3))) {
+            return;
+        }
+        headDone = true;
+        if (headLength > 0) {
+            byte[] pending = head.clone();
+            int n = headLength;
+            headLength = 0;
+            push(pending, 0, n);
+        }
+    }
+
+    private void push(byte[] bytes, int offset, int length) {
+        if (!rootSeen && prologLength < PROLOG_KEPT) {
+            int n = Math.min(length, PROLOG_KEPT - prologLength);
+            System.arraycopy(bytes, offset, prolog, prologLength, n);
+            prologLength += n;
+        }
+        try {
+            reader.getInputFeeder().feedInput(bytes, offset, length);
+        } catch (XMLStreamException e) {
+            throw translate(e);
+        }
+        bytesSinceEvent += length;
+        drain();
+        if (bytesSinceEvent > limits.maxTokenBytes()) {
+            throw new RouterException(ErrorCode.XML_LIMIT_EXCEEDED,
+                    "a single markup token (tag, attribute, comment, CDATA or processing instruction) is longer than "
+                            + limits.maxTokenBytes() + " bytes",
+                    location(reader.getLocation(), Map.of("limit", limits.maxTokenBytes())));
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            int event;
+            try {
+                if (documentEnded && !reader.hasNext()) {
+                    return;
+                }
+                event = reader.next();
+            } catch (XMLStreamException e) {
+                throw translate(e);
+            }
+            if (event == AsyncXMLStreamReader.EVENT_INCOMPLETE) {
+                return;
+            }
+            bytesSinceEvent = 0;
+            switch (event) {
+                case XMLStreamConstants.START_DOCUMENT -> checkEncoding();
+                case XMLStreamConstants.START_ELEMENT -> startElement();
+                case XMLStreamConstants.DTD -> throw doctype(reader.getLocation());
+                case XMLStreamConstants.ENTITY_REFERENCE -> throw new RouterException(ErrorCode.XML_DOCTYPE_FORBIDDEN,
+                        "entity reference &" + reader.getLocalName() + "; is not defined and is never resolved",
+                        location(reader.getLocation(), Map.of()));
+                default -> {
+                }
+            }
+            for (XmlEventListener listener : listeners) {
+                listener.onEvent(reader, event);
+            }
+            if (event == XMLStreamConstants.END_ELEMENT) {
+                depth--;
+            } else if (event == XMLStreamConstants.END_DOCUMENT) {
+                documentEnded = true;
+                for (XmlEventListener listener : listeners) {
+                    listener.onEndOfDocument();
+                }
+                return;
+            }
+        }
+    }
+
+    private void checkEncoding() {
+        String declared = reader.getCharacterEncodingScheme();
+        if (declared != null && !declared.equalsIgnoreCase("UTF-8") && !declared.equalsIgnoreCase("UTF8")) {
+            throw new RouterException(ErrorCode.XML_ENCODING_UNSUPPORTED,
+                    "the package declares encoding " + declared + "; edXML packages must be UTF-8",
+                    Map.of("encoding", declared));
+        }
+    }
+
+    private void startElement() {
+        rootSeen = true;
+        depth++;
+        if (depth > limits.maxDepth()) {
+            throw new RouterException(ErrorCode.XML_LIMIT_EXCEEDED,
+                    "elements are nested deeper than " + limits.maxDepth() + " levels",
+                    location(reader.getLocation(), Map.of("limit", limits.maxDepth())));
+        }
+        int attributes = reader.getAttributeCount() + reader.getNamespaceCount();
+        if (attributes > limits.maxAttributes()) {
+            throw new RouterException(ErrorCode.XML_LIMIT_EXCEEDED,
+                    "element " + reader.getLocalName() + " has more than " + limits.maxAttributes() + " attributes",
+                    location(reader.getLocation(), Map.of("limit", limits.maxAttributes())));
+        }
+    }
+
+    private RouterException translate(XMLStreamException e) {
+        if (!rootSeen && indexOf(prolog, prologLength, DOCTYPE) >= 0) {
+            return doctype(e.getLocation());
+        }
+        return malformed(e.getMessage(), e.getLocation());
+    }
+
+    private static RouterException doctype(Location at) {
+        return new RouterException(ErrorCode.XML_DOCTYPE_FORBIDDEN,
+                "the package contains a document type declaration; DTDs and entities are refused, never resolved",
+                location(at, Map.of()));
+    }
+
+    private static RouterException malformed(String message, Location at) {
+        String reason = message == null ? "parse error" : AALTO_LOCATION.matcher(message).replaceAll("").trim();
+        String where = at == null ? "" : "line " + at.getLineNumber() + ", column " + at.getColumnNumber() + ": ";
+        return new RouterException(ErrorCode.XML_MALFORMED, where + reason, location(at, Map.of()));
+    }
+
+    private static Map<String, Object> location(Location at, Map<String, Object> extra) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        if (at != null && at.getLineNumber() > 0) {
+            details.put("line", at.getLineNumber());
+            details.put("column", at.getColumnNumber());
+        }
+        details.putAll(extra);
+        return details;
+    }
+
+    private static int indexOf(byte[] haystack, int length, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}

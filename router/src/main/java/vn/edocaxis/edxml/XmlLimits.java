@@ -1,0 +1,21 @@
+package vn.edocaxis.edxml;
+
+/**
+ * Structural limits applied while parsing, so that hostile XML costs bounded memory and CPU.
+ *
+ * @param maxDepth         deepest element nesting accepted (edXML needs about 10)
+ * @param maxTokenBytes    most bytes one markup token (a start tag with its attributes, a comment,
+ *                         a CDATA section, a processing instruction) may take; text is streamed in
+ *                         segments and is not limited here
+ * @param maxAttributes    most attributes (namespace declarations included) on one element
+ */
+public record XmlLimits(int maxDepth, int maxTokenBytes, int maxAttributes) {
+
+    public static final XmlLimits DEFAULT = new XmlLimits(64, 1 << 20, 256);
+
+    public XmlLimits {
+        if (maxDepth < 8 || maxTokenBytes < 1024 || maxAttributes < 8) {
+            throw new IllegalArgumentException("XML limits too small: " + maxDepth + "/" + maxTokenBytes + "/" + maxAttributes);
+        }
+    }
+}

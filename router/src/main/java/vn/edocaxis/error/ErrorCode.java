@@ -1,0 +1,64 @@
+package vn.edocaxis.error;
+
+/**
+ * Stable error codes of the router. Clients program against the names, so a code is never
+ * renamed or reused for another meaning; new ones are added at the end of their group.
+ * Element-level validation problems use the edXML path codes ({@code N.}, {@code R.}, {@code M.},
+ * {@code T.} plus the element path) inside {@link #EDXML_INVALID}.
+ */
+public enum ErrorCode {
+    // identity and authorisation
+    CERT_NOT_BOUND(403, "the client certificate is not bound to any connected system"),
+    SYSTEM_RETIRED(403, "the connected system is retired"),
+    OPERATOR_ONLY(403, "this call needs an operator certificate"),
+    UNIT_NOT_HOSTED(403, "the calling system does not host this unit"),
+
+    // the request itself
+    EMPTY_BODY(400, "the request body is empty"),
+    UNSUPPORTED_MEDIA_TYPE(415, "unsupported content type"),
+    PAYLOAD_TOO_LARGE(413, "the request body is larger than the configured maximum"),
+    INVALID_PARAMETER(400, "a request parameter is invalid"),
+    INVALID_JSON(400, "the request body is not valid JSON of the expected shape"),
+    UPLOAD_INCOMPLETE(400, "the client stopped sending before the body was complete"),
+
+    // XML well-formedness and hostile input
+    XML_MALFORMED(400, "the package is not well-formed XML"),
+    XML_DOCTYPE_FORBIDDEN(400, "document type declarations and entities are not accepted"),
+    XML_ENCODING_UNSUPPORTED(400, "packages must be encoded in UTF-8"),
+    XML_LIMIT_EXCEEDED(400, "the package exceeds a structural limit"),
+
+    // edXML content
+    EDXML_INVALID(422, "the package is not a valid edXML package"),
+    RECIPIENT_UNKNOWN(422, "a recipient unit does not exist"),
+    RECIPIENT_RETIRED(422, "a recipient unit is retired"),
+
+    // lookups and registry
+    NOT_FOUND(404, "no such resource"),
+    ALREADY_EXISTS(409, "the resource already exists"),
+    CERT_ALREADY_BOUND(409, "the certificate is bound to another system"),
+    REGISTRY_CONFLICT(409, "the change conflicts with the registry"),
+
+    // server side
+    DATABASE_UNAVAILABLE(503, "the database is unavailable"),
+    INTERNAL_ERROR(500, "internal error");
+
+    private final int httpStatus;
+    private final String summary;
+
+    ErrorCode(int httpStatus, String summary) {
+        this.httpStatus = httpStatus;
+        this.summary = summary;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    public String summary() {
+        return summary;
+    }
+
+    public boolean isClientError() {
+        return httpStatus < 500;
+    }
+}

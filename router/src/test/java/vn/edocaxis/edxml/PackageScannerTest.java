@@ -1,0 +1,131 @@
+package vn.edocaxis.edxml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.xml.stream.XMLStreamConstants;
+import org.junit.jupiter.api.Test;
+import vn.edocaxis.error.ErrorCode;
+import vn.edocaxis.error.RouterException;
+
+class PackageScannerTest {
+
+    private static PackageScanner scanner(XmlEventListener... listeners) {
+        return new PackageScanner(XmlLimits.DEFAULT, List.of(listeners));
+    }
+
+    private static void scan(byte[] bytes, int sliceSize, XmlEventListener... listeners) {
+        PackageScanner scanner = scanner(listeners);
+        for (int off = 0; off < bytes.length; off += sliceSize) {
+            scanner.feed(bytes, off, Math.min(sliceSize, bytes.length - off));
+        }
+        scanner.end();
+    }
+
+    private static ErrorCode codeOf(byte[] bytes) {
+        try {
+            scan(bytes, 7);
+            return null;
+        } catch (RouterException e) {
+            return e.code();
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void wellFormedDocumentReachesListenersEvenFedOneByteAtATime() {
+        AtomicInteger elements = new AtomicInteger();
+        scan(utf8("<?xml version='1.0' encoding='UTF-8'?><a><b x='1'>t</b><c/></a>"), 1, (reader, event) -> {
+            if (event == XMLStreamConstants.START_ELEMENT) {
+                elements.incrementAndGet();
+            }
+        });
+        assertThat(elements).hasValue(3);
+    }
+
+    @Test
+    void utf8ByteOrderMarkIsAccepted() {
+        byte[] doc = utf8("\uFEFF<?xml version='1.0' encoding='UTF-8'?><a/>");
+        for (int slice = 1; slice <= 4; slice++) {
+            scan(doc, slice);
+        }
+    }
+
+    @Test
+    void leadingGarbageIsMalformedWithLineAndColumn() {
+        assertThatThrownBy(() -> scan(utf8("1212<?xml version='1.0'?><a/>"), 1024))
+                .isInstanceOfSatisfying(RouterException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.XML_MALFORMED);
+                    assertThat(e.details()).containsEntry("line", 1).containsKey("column");
+                    assertThat(e.getMessage()).startsWith("line 1, column");
+                });
+    }
+
+    @Test
+    void doctypeAndEntitiesAreRefusedNeverResolved() {
+        assertThat(codeOf(utf8("<?xml version='1.0'?><!DOCTYPE a [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><a>&x;</a>")))
+                .isEqualTo(ErrorCode.XML_DOCTYPE_FORBIDDEN);
+        assertThat(codeOf(utf8("<!DOCTYPE a SYSTEM 'http://127.0.0.1:1/x.dtd'><a/>"))).isEqualTo(ErrorCode.XML_DOCTYPE_FORBIDDEN);
+        assertThat(codeOf(utf8("<!DOCTYPE lolz [<!ENTITY lol 'lol'><!ENTITY lol2 '&lol;&lol;'>]><lolz>&lol2;</lolz>")))
+                .isEqualTo(ErrorCode.XML_DOCTYPE_FORBIDDEN);
+        assertThat(codeOf(utf8("<a>&undeclared;</a>"))).isEqualTo(ErrorCode.XML_DOCTYPE_FORBIDDEN);
+    }
+
+    @Test
+    void structuralLimitsAreEnforced() {
+        assertThat(codeOf(utf8("<a>".repeat(10_000)))).isEqualTo(ErrorCode.XML_LIMIT_EXCEEDED);
+        assertThat(codeOf(utf8("<a b='" + "x".repeat(2 << 20) + "'/>"))).isEqualTo(ErrorCode.XML_LIMIT_EXCEEDED);
+        assertThat(codeOf(utf8("<a><!--" + "x".repeat(2 << 20) + "--></a>"))).isEqualTo(ErrorCode.XML_LIMIT_EXCEEDED);
+        StringBuilder many = new StringBuilder("<a");
+        for (int i = 0; i < 300; i++) {
+            many.append(" a").append(i).append("='1'");
+        }
+        assertThat(codeOf(utf8(many.append("/>").toString()))).isEqualTo(ErrorCode.XML_LIMIT_EXCEEDED);
+    }
+
+    @Test
+    void hugeTextNodeStreamsInSegments() {
+        AtomicInteger longest = new AtomicInteger();
+        PackageScanner scanner = scanner((reader, event) -> {
+            if (event == XMLStreamConstants.CHARACTERS) {
+                longest.accumulateAndGet(reader.getTextLength(), Math::max);
+            }
+        });
+        scanner.feed(utf8("<a>"), 0, 3);
+        byte[] chunk = utf8("x".repeat(64 * 1024));
+        for (int i = 0; i < 64 * 16; i++) { // 64 MiB of text in one node
+            scanner.feed(chunk, 0, chunk.length);
+        }
+        scanner.feed(utf8("</a>"), 0, 4);
+        scanner.end();
+        assertThat(longest.get()).isLessThanOrEqualTo(64 * 1024);
+    }
+
+    @Test
+    void encodingsOtherThanUtf8AreRefused() {
+        assertThat(codeOf("<?xml version='1.0' encoding='UTF-16'?><a/>".getBytes(StandardCharsets.UTF_16)))
+                .isEqualTo(ErrorCode.XML_ENCODING_UNSUPPORTED);
+        assertThat(codeOf("<?xml version='1.0' encoding='ISO-8859-1'?><a>\u00e9</a>".getBytes(StandardCharsets.ISO_8859_1)))
+                .isEqualTo(ErrorCode.XML_ENCODING_UNSUPPORTED);
+    }
+
+    @Test
+    void invalidUtf8IsMalformed() {
+        assertThat(codeOf(new byte[] {'<', 'a', '>', (byte) 0xC3, (byte) 0x28, '<', '/', 'a', '>'}))
+                .isEqualTo(ErrorCode.XML_MALFORMED);
+    }
+
+    @Test
+    void truncatedOrEmptyDocumentsAreMalformed() {
+        assertThat(codeOf(utf8("<a><b></b>"))).isEqualTo(ErrorCode.XML_MALFORMED);
+        assertThat(codeOf(utf8("   "))).isEqualTo(ErrorCode.XML_MALFORMED);
+        assertThat(codeOf(new byte[0])).isEqualTo(ErrorCode.XML_MALFORMED);
+        assertThat(codeOf(utf8("<a/><b/>"))).isEqualTo(ErrorCode.XML_MALFORMED);
+    }
+}

@@ -1,0 +1,1 @@
+package vn.edocaxis; public final class Main { public static void main(String[] a) {} }
