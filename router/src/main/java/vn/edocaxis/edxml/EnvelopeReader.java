@@ -38,6 +38,7 @@ public final class EnvelopeReader implements XmlEventListener {
     private boolean toHasOrganId;
     private String documentId;
     private boolean responseForSeen;
+    private String responseForOrganId;
     private String responseForDocumentId;
     private String statusCode;
     private String businessDocType;
@@ -82,7 +83,7 @@ public final class EnvelopeReader implements XmlEventListener {
         String path = relativePath();
         switch (path) {
             case "MessageHeader/From/OrganId", "MessageHeader/To/OrganId", "MessageHeader/DocumentId",
-                 "MessageHeader/ResponseFor/DocumentId", "MessageHeader/StatusCode", "MessageHeader/Subject",
+                 "MessageHeader/ResponseFor/OrganId", "MessageHeader/ResponseFor/DocumentId", "MessageHeader/StatusCode", "MessageHeader/Subject",
                  "TraceHeaderList/Bussiness/BussinessDocType", "TraceHeaderList/Bussiness/DocumentId" -> {
                 capturing = path;
                 text.setLength(0);
@@ -126,6 +127,7 @@ public final class EnvelopeReader implements XmlEventListener {
                 to.add(value);
             }
             case "MessageHeader/DocumentId" -> documentId = value;
+            case "MessageHeader/ResponseFor/OrganId" -> responseForOrganId = value;
             case "MessageHeader/ResponseFor/DocumentId" -> responseForDocumentId = value;
             case "MessageHeader/StatusCode" -> statusCode = value;
             case "MessageHeader/Subject" -> subject = value;
@@ -170,6 +172,10 @@ public final class EnvelopeReader implements XmlEventListener {
             problems.add(new Violation("N.MessageHeader.From.OrganId", "the sending unit (From/OrganId) is missing"));
         }
         if (status) {
+            if (responseForOrganId == null) {
+                problems.add(new Violation("N.MessageHeader.ResponseFor.OrganId",
+                        "a status message must name the other party of the document (ResponseFor/OrganId)"));
+            }
             if (responseForDocumentId == null) {
                 problems.add(new Violation("N.MessageHeader.ResponseFor.DocumentId",
                         "a status message must name the document it reports on (ResponseFor/DocumentId)"));
@@ -191,6 +197,6 @@ public final class EnvelopeReader implements XmlEventListener {
                     problems.size() == 1 ? problems.get(0).message() : problems.size() + " problems in the package", problems);
         }
         return new PackageHeader(status ? PackageKind.STATUS : PackageKind.DOCUMENT, from, List.copyOf(to),
-                status ? null : documentId, responseForDocumentId, statusCode, businessDocType, businessDocumentId, subject);
+                status ? null : documentId, status ? responseForOrganId : null, responseForDocumentId, statusCode, businessDocType, businessDocumentId, subject);
     }
 }

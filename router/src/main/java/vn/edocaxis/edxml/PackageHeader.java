@@ -9,6 +9,7 @@ import java.util.List;
  * @param fromOrganId        {@code MessageHeader/From/OrganId}: the sending unit
  * @param toOrganIds         every {@code MessageHeader/To/OrganId}, in order, without duplicates (empty for a status)
  * @param documentId         {@code MessageHeader/DocumentId} (null for a status message)
+ * @param responseForOrganId {@code MessageHeader/ResponseFor/OrganId} of a status message: the other party of the document
  * @param responseForDocumentId {@code MessageHeader/ResponseFor/DocumentId} of a status message (null otherwise)
  * @param statusCode         {@code MessageHeader/StatusCode} of a status message (null otherwise)
  * @param businessDocType    {@code TraceHeaderList/Bussiness/BussinessDocType}: 0 new, 1 revoke, 2 update, 3 replace (null when absent)
@@ -20,6 +21,7 @@ public record PackageHeader(
         String fromOrganId,
         List<String> toOrganIds,
         String documentId,
+        String responseForOrganId,
         String responseForDocumentId,
         String statusCode,
         String businessDocType,

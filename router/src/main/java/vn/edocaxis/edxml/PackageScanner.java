@@ -180,6 +180,10 @@ public final class PackageScanner {
             switch (event) {
                 case XMLStreamConstants.START_DOCUMENT -> checkEncoding();
                 case XMLStreamConstants.START_ELEMENT -> startElement();
+                // Aalto parses text lazily: unless the segment is read, the next call skips the rest
+                // of the text node in one go, without returning control. Reading it keeps text in
+                // bounded segments.
+                case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> reader.getTextLength();
                 case XMLStreamConstants.DTD -> throw doctype(reader.getLocation());
                 case XMLStreamConstants.ENTITY_REFERENCE -> throw new RouterException(ErrorCode.XML_DOCTYPE_FORBIDDEN,
                         "entity reference &" + reader.getLocalName() + "; is not defined and is never resolved",

@@ -11,6 +11,7 @@ public enum ErrorCode {
     CERT_NOT_BOUND(403, "the client certificate is not bound to any connected system"),
     SYSTEM_RETIRED(403, "the connected system is retired"),
     OPERATOR_ONLY(403, "this call needs an operator certificate"),
+    SYSTEM_ONLY(403, "this call is for connected systems, not operators"),
     UNIT_NOT_HOSTED(403, "the calling system does not host this unit"),
 
     // the request itself
@@ -31,9 +32,12 @@ public enum ErrorCode {
     EDXML_INVALID(422, "the package is not a valid edXML package"),
     RECIPIENT_UNKNOWN(422, "a recipient unit does not exist"),
     RECIPIENT_RETIRED(422, "a recipient unit is retired"),
+    RESPONSE_FOR_UNKNOWN(422, "the document a status message reports on is unknown"),
+    STATUS_NOT_ALLOWED(422, "the sending unit is not a party to the document it reports on"),
 
     // lookups and registry
     NOT_FOUND(404, "no such resource"),
+    METHOD_NOT_ALLOWED(405, "this method is not allowed on this path"),
     ALREADY_EXISTS(409, "the resource already exists"),
     CERT_ALREADY_BOUND(409, "the certificate is bound to another system"),
     REGISTRY_CONFLICT(409, "the change conflicts with the registry"),

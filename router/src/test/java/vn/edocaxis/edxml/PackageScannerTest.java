@@ -108,6 +108,20 @@ class PackageScannerTest {
     }
 
     @Test
+    void hugeTextNodeNobodyReadsStillStreamsWithinTheTokenLimit() {
+        PackageScanner scanner = scanner();
+        byte[] start = utf8("<r><a>");
+        scanner.feed(start, 0, start.length);
+        byte[] chunk = utf8("QUJD".repeat(4096));
+        for (int i = 0; i < 1024; i++) { // 16 MiB of text that no listener looks at
+            scanner.feed(chunk, 0, chunk.length);
+        }
+        byte[] end = utf8("</a></r>");
+        scanner.feed(end, 0, end.length);
+        scanner.end();
+    }
+
+    @Test
     void encodingsOtherThanUtf8AreRefused() {
         assertThat(codeOf("<?xml version='1.0' encoding='UTF-16'?><a/>".getBytes(StandardCharsets.UTF_16)))
                 .isEqualTo(ErrorCode.XML_ENCODING_UNSUPPORTED);

@@ -1,0 +1,215 @@
+package vn.edocaxis.service;
+
+import io.vertx.core.Future;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import vn.edocaxis.error.ErrorCode;
+import vn.edocaxis.error.RouterException;
+import vn.edocaxis.routing.BoundCertificate;
+import vn.edocaxis.routing.ConnectedSystem;
+import vn.edocaxis.routing.Fingerprints;
+import vn.edocaxis.routing.Lifecycle;
+import vn.edocaxis.routing.SignaturePolicy;
+import vn.edocaxis.routing.Unit;
+import vn.edocaxis.store.RegistryRepository;
+
+/**
+ * Administration of connected systems, their certificates and units, and the unit directory that
+ * every system may read. Each change is committed, then the in-memory {@link Registry} refreshed
+ * before the call completes, so the next request on this node already sees it.
+ */
+public final class RegistryService {
+
+    public static final Pattern SYSTEM_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+    /** Unit codes: every scheme in use (13-char 2016 codes, 35-char new ones, legacy ids) fits this. */
+    public static final Pattern UNIT_CODE = Pattern.compile("[0-9A-Za-z.]{1,35}");
+    public static final int MAX_DIRECTORY_PAGE = 10_000;
+
+    private final RegistryRepository repository;
+    private final Registry registry;
+
+    public RegistryService(RegistryRepository repository, Registry registry) {
+        this.repository = repository;
+        this.registry = registry;
+    }
+
+    public Registry registry() {
+        return registry;
+    }
+
+    public Future<List<ConnectedSystem>> systems() {
+        return repository.systems();
+    }
+
+    public Future<ConnectedSystem> system(String id) {
+        return repository.system(repositoryClient(), id).map(found -> found.orElseThrow(() -> systemNotFound(id)));
+    }
+
+    public Future<ConnectedSystem> createSystem(String id, String name, SignaturePolicy policy) {
+        requireMatch("id", id, SYSTEM_ID);
+        requireText("name", name, 200);
+        return write(conn -> repository.insertSystem(conn, id, name, policy == null ? SignaturePolicy.VERIFY_IF_PRESENT : policy)
+                .map(created -> created.orElseThrow(() -> new RouterException(ErrorCode.ALREADY_EXISTS,
+                        "system " + id + " already exists", Map.of("system", id)))));
+    }
+
+    public Future<ConnectedSystem> updateSystem(String id, String name, SignaturePolicy policy, Lifecycle status) {
+        if (name != null) {
+            requireText("name", name, 200);
+        }
+        return write(conn -> repository.updateSystem(conn, id, name, policy, status)
+                .map(updated -> updated.orElseThrow(() -> systemNotFound(id))));
+    }
+
+    public Future<List<BoundCertificate>> certificatesOf(String systemId) {
+        return system(systemId).compose(system -> repository.certificates())
+                .map(all -> all.stream().filter(c -> c.systemId().equals(systemId)).toList());
+    }
+
+    /** Binds a client certificate to a system: requests presenting it then act for that system. */
+    public Future<BoundCertificate> bindCertificate(String systemId, X509Certificate certificate) {
+        if (certificate.getBasicConstraints() >= 0) {
+            throw new RouterException(ErrorCode.INVALID_PARAMETER, "a CA certificate cannot be bound as a client certificate",
+                    Map.of("parameter", "certificate"));
+        }
+        if (certificate.getNotAfter().toInstant().isBefore(Instant.now())) {
+            throw new RouterException(ErrorCode.INVALID_PARAMETER, "the certificate expired on " + certificate.getNotAfter().toInstant(),
+                    Map.of("parameter", "certificate"));
+        }
+        BoundCertificate bound = new BoundCertificate(Fingerprints.sha256(certificate), systemId,
+                certificate.getSubjectX500Principal().getName(), certificate.getSerialNumber().toString(16),
+                certificate.getNotAfter().toInstant());
+        return write(conn -> repository.system(conn, systemId)
+                .compose(system -> {
+                    system.orElseThrow(() -> systemNotFound(systemId));
+                    return repository.insertCertificate(conn, bound);
+                })
+                .compose(inserted -> inserted
+                        ? Future.succeededFuture(bound)
+                        : repository.certificate(conn, bound.fingerprint()).map(existing -> {
+                            if (existing.map(c -> c.systemId().equals(systemId)).orElse(false)) {
+                                return existing.get();
+                            }
+                            throw new RouterException(ErrorCode.CERT_ALREADY_BOUND,
+                                    "the certificate is already bound to another system", Map.of("fingerprint", bound.fingerprint()));
+                        })));
+    }
+
+    public Future<Void> unbindCertificate(String systemId, String fingerprint) {
+        return write(conn -> repository.deleteCertificate(conn, systemId, fingerprint.toLowerCase(java.util.Locale.ROOT))
+                .map(deleted -> {
+                    if (!deleted) {
+                        throw new RouterException(ErrorCode.NOT_FOUND,
+                                "no certificate " + fingerprint + " is bound to system " + systemId);
+                    }
+                    return null;
+                }));
+    }
+
+    public Future<Unit> unit(String code) {
+        return repository.unit(repositoryClient(), code).map(found -> found.orElseThrow(() -> unitNotFound(code)));
+    }
+
+    public Future<Unit> createUnit(String code, String name, String parentCode, int level, String systemId, String email) {
+        requireMatch("code", code, UNIT_CODE);
+        requireText("name", name, 200);
+        if (parentCode != null) {
+            requireMatch("parent", parentCode, UNIT_CODE);
+        }
+        requireLevel(level);
+        if (email != null) {
+            requireText("email", email, 100);
+        }
+        Unit draft = new Unit(code, name, parentCode, level, systemId, email, Lifecycle.ACTIVE, 0);
+        return write(conn -> checkReferences(conn, systemId, parentCode)
+                .compose(v -> repository.insertUnit(conn, draft))
+                .map(created -> created.orElseThrow(() -> new RouterException(ErrorCode.ALREADY_EXISTS,
+                        "unit " + code + " already exists", Map.of("unit", code)))));
+    }
+
+    public Future<Unit> updateUnit(String code, String name, String parentCode, Integer level, String systemId,
+                                   String email, Lifecycle status) {
+        if (name != null) {
+            requireText("name", name, 200);
+        }
+        if (parentCode != null) {
+            requireMatch("parent", parentCode, UNIT_CODE);
+        }
+        if (level != null) {
+            requireLevel(level);
+        }
+        return write(conn -> checkReferences(conn, systemId, parentCode)
+                .compose(v -> repository.updateUnit(conn, code, name, parentCode, level, systemId, email, status))
+                .map(updated -> updated.orElseThrow(() -> unitNotFound(code))));
+    }
+
+    /** A page of the directory: units changed after {@code since}, in version order. */
+    public Future<List<Unit>> directory(long since, int limit) {
+        if (since < 0 || limit < 1 || limit > MAX_DIRECTORY_PAGE) {
+            throw new RouterException(ErrorCode.INVALID_PARAMETER,
+                    "since must be >= 0 and limit between 1 and " + MAX_DIRECTORY_PAGE, Map.of("parameter", "since/limit"));
+        }
+        return repository.unitsSince(repositoryClient(), since, limit);
+    }
+
+    private Future<Void> checkReferences(io.vertx.sqlclient.SqlClient conn, String systemId, String parentCode) {
+        Future<Void> system = systemId == null ? Future.succeededFuture()
+                : repository.system(conn, systemId).map(found -> {
+                    ConnectedSystem s = found.orElseThrow(() -> new RouterException(ErrorCode.REGISTRY_CONFLICT,
+                            "hosting system " + systemId + " does not exist", Map.of("system", systemId)));
+                    if (!s.active()) {
+                        throw new RouterException(ErrorCode.REGISTRY_CONFLICT, "hosting system " + systemId + " is retired",
+                                Map.of("system", systemId));
+                    }
+                    return null;
+                });
+        return system.compose(v -> parentCode == null ? Future.succeededFuture()
+                : repository.unit(conn, parentCode).map(found -> {
+                    found.orElseThrow(() -> new RouterException(ErrorCode.REGISTRY_CONFLICT,
+                            "parent unit " + parentCode + " does not exist", Map.of("unit", parentCode)));
+                    return null;
+                }));
+    }
+
+    private <T> Future<T> write(Function<io.vertx.sqlclient.SqlConnection, Future<T>> work) {
+        return repository.write(work).compose(result -> registry.refresh().map(result));
+    }
+
+    private io.vertx.sqlclient.SqlClient repositoryClient() {
+        return repository.client();
+    }
+
+    private static void requireMatch(String field, String value, Pattern pattern) {
+        if (value == null || !pattern.matcher(value).matches()) {
+            throw new RouterException(ErrorCode.INVALID_PARAMETER,
+                    field + " must match " + pattern.pattern() + ", found " + Optional.ofNullable(value).orElse("nothing"),
+                    Map.of("parameter", field));
+        }
+    }
+
+    private static void requireText(String field, String value, int max) {
+        if (value == null || value.isBlank() || value.length() > max) {
+            throw new RouterException(ErrorCode.INVALID_PARAMETER, field + " must be 1 to " + max + " characters",
+                    Map.of("parameter", field));
+        }
+    }
+
+    private static void requireLevel(int level) {
+        if (level < 1 || level > 4) {
+            throw new RouterException(ErrorCode.INVALID_PARAMETER, "level must be 1 to 4", Map.of("parameter", "level"));
+        }
+    }
+
+    private static RouterException systemNotFound(String id) {
+        return new RouterException(ErrorCode.NOT_FOUND, "no system " + id);
+    }
+
+    private static RouterException unitNotFound(String code) {
+        return new RouterException(ErrorCode.NOT_FOUND, "no unit " + code);
+    }
+}

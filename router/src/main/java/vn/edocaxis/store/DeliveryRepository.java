@@ -1,0 +1,61 @@
+package vn.edocaxis.store;
+
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import vn.edocaxis.edxml.PackageKind;
+
+/**
+ * Deliveries as their recipient systems see them. Every query is scoped to the calling system,
+ * so a delivery of a unit the caller does not host simply does not exist for it.
+ */
+public final class DeliveryRepository {
+
+    private final Pool pool;
+
+    public DeliveryRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Pending deliveries of the system after the cursor (a delivery id), oldest first. */
+    public Future<List<InboxEntry>> pending(String systemId, long after, int limit) {
+        return pool.preparedQuery(Sql.SELECT_INBOX).execute(Tuple.of(systemId, after, limit))
+                .map(rows -> RegistryRepository.map(rows, DeliveryRepository::entry));
+    }
+
+    public Future<Optional<PackageRef>> packageOf(String systemId, long deliveryId) {
+        return pool.preparedQuery(Sql.SELECT_DELIVERY_PACKAGE).execute(Tuple.of(deliveryId, systemId))
+                .map(rows -> RegistryRepository.first(rows).map(row -> new PackageRef(row.getLong("id"),
+                        row.getUUID("document_id"), row.getString("unit_code"), row.getLong("size_bytes"),
+                        row.getBuffer("sha256").getBytes(), row.getInteger("chunk_count"))));
+    }
+
+    public Future<Void> markDownloaded(long deliveryId) {
+        return pool.preparedQuery(Sql.MARK_DOWNLOADED).execute(Tuple.of(deliveryId)).mapEmpty();
+    }
+
+    /** Applies {@code done} or {@code fail}; empty when the system has no such delivery. */
+    public Future<Optional<AckOutcome>> ack(String systemId, long deliveryId, String result, String reason) {
+        return pool.preparedQuery(Sql.ACK_DELIVERY).execute(Tuple.of(deliveryId, systemId, result, reason))
+                .map(rows -> RegistryRepository.first(rows).map(row -> new AckOutcome(row.getLong("id"),
+                        row.getString("state"), row.getInteger("fail_count"), instant(row.getOffsetDateTime("acked_at")))));
+    }
+
+    private static InboxEntry entry(Row row) {
+        return new InboxEntry(row.getLong("id"), row.getUUID("document_id"), row.getString("unit_code"),
+                instant(row.getOffsetDateTime("created_at")), instant(row.getOffsetDateTime("downloaded_at")),
+                row.getInteger("fail_count"), row.getString("last_error"),
+                "status".equals(row.getString("kind")) ? PackageKind.STATUS : PackageKind.DOCUMENT,
+                row.getString("from_unit"), row.getString("edxml_document_id"), row.getString("status_code"),
+                row.getString("subject"), row.getLong("size_bytes"), row.getBuffer("sha256").getBytes());
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
+    }
+}

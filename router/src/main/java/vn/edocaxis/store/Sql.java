@@ -1,0 +1,112 @@
+package vn.edocaxis.store;
+
+/** Every SQL statement of the core, in one place. Parameters are {@code $n}; all are prepared and cached. */
+final class Sql {
+
+    private Sql() {
+    }
+
+    // registry ------------------------------------------------------------------------------
+
+    static final String LOCK_REGISTRY =
+            "select pg_advisory_xact_lock(7301)"; // registry writers commit in version order
+
+    static final String SELECT_SYSTEMS =
+            "select id, name, status, signature_policy, version from connected_system";
+
+    static final String SELECT_SYSTEM =
+            SELECT_SYSTEMS + " where id = $1";
+
+    static final String INSERT_SYSTEM =
+            "insert into connected_system (id, name, signature_policy) values ($1, $2, $3) on conflict (id) do nothing"
+                    + " returning id, name, status, signature_policy, version";
+
+    static final String UPDATE_SYSTEM =
+            "update connected_system set name = coalesce($2, name), signature_policy = coalesce($3, signature_policy),"
+                    + " status = coalesce($4, status), version = nextval('directory_version'), updated_at = now()"
+                    + " where id = $1 returning id, name, status, signature_policy, version";
+
+    static final String SELECT_CERTIFICATES =
+            "select fingerprint, system_id, subject, serial, not_after from system_certificate";
+
+    static final String SELECT_CERTIFICATE =
+            SELECT_CERTIFICATES + " where fingerprint = $1";
+
+    static final String INSERT_CERTIFICATE =
+            "insert into system_certificate (fingerprint, system_id, subject, serial, not_after) values ($1, $2, $3, $4, $5)"
+                    + " on conflict (fingerprint) do nothing returning fingerprint";
+
+    static final String DELETE_CERTIFICATE =
+            "delete from system_certificate where fingerprint = $1 and system_id = $2 returning fingerprint";
+
+    static final String UNIT_COLUMNS = "code, name, parent_code, level, system_id, email, status, version";
+
+    static final String SELECT_UNITS_SINCE =
+            "select " + UNIT_COLUMNS + " from unit where version > $1 order by version limit $2";
+
+    static final String SELECT_UNIT =
+            "select " + UNIT_COLUMNS + " from unit where code = $1";
+
+    static final String INSERT_UNIT =
+            "insert into unit (code, name, parent_code, level, system_id, email) values ($1, $2, $3, $4, $5, $6)"
+                    + " on conflict (code) do nothing returning " + UNIT_COLUMNS;
+
+    static final String UPDATE_UNIT =
+            "update unit set name = coalesce($2, name), parent_code = coalesce($3, parent_code), level = coalesce($4, level),"
+                    + " system_id = coalesce($5, system_id), email = coalesce($6, email), status = coalesce($7, status),"
+                    + " version = nextval('directory_version'), updated_at = now() where code = $1 returning " + UNIT_COLUMNS;
+
+    // Pending deliveries follow their unit to its new host.
+    static final String MOVE_PENDING_DELIVERIES =
+            "update delivery set system_id = $2 where unit_code = $1 and state = 'pending' and system_id <> $2";
+
+    // documents -----------------------------------------------------------------------------
+
+    static final String INSERT_DOCUMENT =
+            "insert into document (id, kind, sender_system_id, from_unit, edxml_document_id, response_for_id, status_code,"
+                    + " business_doc_type, subject, size_bytes, sha256, chunk_count)"
+                    + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning received_at";
+
+    static final String INSERT_CHUNK =
+            "insert into document_chunk (document_id, seq, data) values ($1, $2, $3)";
+
+    static final String INSERT_DELIVERIES =
+            "insert into delivery (document_id, unit_code, system_id)"
+                    + " select $1, u, s from unnest($2::text[], $3::text[]) with ordinality as r(u, s, n) order by n"
+                    + " returning id, unit_code";
+
+    static final String SELECT_CHUNK =
+            "select data from document_chunk where document_id = $1 and seq = $2";
+
+    // The latest document a sending unit sent under an edXML DocumentId.
+    static final String SELECT_SENT_DOCUMENT =
+            "select id, from_unit from document where kind = 'document' and from_unit = $1 and edxml_document_id = $2"
+                    + " order by received_at desc limit 1";
+
+    static final String SELECT_DOCUMENT_RECIPIENTS =
+            "select unit_code from delivery where document_id = $1";
+
+    // deliveries ----------------------------------------------------------------------------
+
+    static final String SELECT_INBOX =
+            "select d.id, d.document_id, d.unit_code, d.created_at, d.downloaded_at, d.fail_count, d.last_error,"
+                    + " m.kind, m.from_unit, m.edxml_document_id, m.status_code, m.subject, m.size_bytes, m.sha256"
+                    + " from delivery d join document m on m.id = d.document_id"
+                    + " where d.system_id = $1 and d.state = 'pending' and d.id > $2 order by d.id limit $3";
+
+    static final String SELECT_DELIVERY_PACKAGE =
+            "select d.id, d.document_id, d.unit_code, m.size_bytes, m.sha256, m.chunk_count"
+                    + " from delivery d join document m on m.id = d.document_id where d.id = $1 and d.system_id = $2";
+
+    static final String MARK_DOWNLOADED =
+            "update delivery set downloaded_at = coalesce(downloaded_at, now()) where id = $1";
+
+    // The old row's values are what the expressions see: acking twice changes nothing.
+    static final String ACK_DELIVERY =
+            "update delivery set"
+                    + " state = case when $3 = 'done' then 'done' else state end,"
+                    + " acked_at = case when $3 = 'done' and acked_at is null then now() else acked_at end,"
+                    + " fail_count = fail_count + case when $3 = 'fail' and state = 'pending' then 1 else 0 end,"
+                    + " last_error = case when $3 = 'fail' and state = 'pending' then $4 else last_error end"
+                    + " where id = $1 and system_id = $2 returning id, state, fail_count, acked_at";
+}

@@ -1,0 +1,268 @@
+package vn.edocaxis;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.ssl.OpenSsl;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SSLEngineOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.net.BindException;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.edocaxis.config.ConfigError;
+import vn.edocaxis.config.RouterConfig;
+import vn.edocaxis.config.TlsMaterial;
+import vn.edocaxis.edxml.XmlLimits;
+import vn.edocaxis.http.ApiRoutes;
+import vn.edocaxis.routing.CallerResolver;
+import vn.edocaxis.service.DeliveryService;
+import vn.edocaxis.service.IntakeLimits;
+import vn.edocaxis.service.IntakeService;
+import vn.edocaxis.service.Registry;
+import vn.edocaxis.service.RegistryService;
+import vn.edocaxis.store.DeliveryRepository;
+import vn.edocaxis.store.DocumentRepository;
+import vn.edocaxis.store.Migrations;
+import vn.edocaxis.store.RegistryRepository;
+import vn.edocaxis.verticles.ApiVerticle;
+import vn.edocaxis.verticles.OpsVerticle;
+
+/**
+ * The router assembled from its configuration: TLS material, database (embedded or external),
+ * schema migration, Vert.x with Prometheus metrics, services, and the API and ops servers.
+ * {@link #start} blocks until everything listens, or fails loudly; {@link #close} stops it all.
+ */
+public final class RouterApplication implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouterApplication.class);
+
+    private final Vertx vertx;
+    private final EmbeddedDatabase embedded;
+    private final TlsMaterial tls;
+    private final String engine;
+    private final int apiPort;
+    private final int opsPort;
+    private final RegistryService registry;
+
+    private RouterApplication(Vertx vertx, EmbeddedDatabase embedded, TlsMaterial tls, String engine, int apiPort,
+                              int opsPort, RegistryService registry) {
+        this.vertx = vertx;
+        this.embedded = embedded;
+        this.tls = tls;
+        this.engine = engine;
+        this.apiPort = apiPort;
+        this.opsPort = opsPort;
+        this.registry = registry;
+    }
+
+    public static RouterApplication start(RouterConfig config) throws Exception {
+        TlsMaterial tls = TlsMaterial.resolve(config, DemoDirectory.systemIds());
+        SSLEngineOptions sslEngine = sslEngine(config.tls().engine());
+        String engineName = sslEngine instanceof OpenSSLEngineOptions ? OpenSsl.versionString() + " (netty-tcnative)" : "JDK";
+
+        EmbeddedDatabase embedded = null;
+        String url = config.database().url();
+        if (config.database().embedded()) {
+            embedded = EmbeddedDatabase.start(config.database().embeddedDir(), config.database().embeddedPort());
+            url = embedded.url();
+            LOG.info("embedded PostgreSQL on port {}, data in {}", embedded.port(), config.database().embeddedDir().toAbsolutePath());
+        }
+        Vertx vertx = null;
+        try {
+            PgConnectOptions connect = PgConnectOptions.fromUri(url.replaceFirst("^postgres://", "postgresql://"))
+                    .setUser(config.database().user()).setPassword(config.database().password())
+                    .setCachePreparedStatements(true).setPipeliningLimit(256);
+            String jdbc = "jdbc:postgresql://" + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase();
+            var migrated = Migrations.migrate(jdbc, connect.getUser(), connect.getPassword());
+            LOG.info("database {}: {} migration(s) applied", jdbc, migrated.migrationsExecuted);
+
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new ClassLoaderMetrics().bindTo(metrics);
+            new JvmMemoryMetrics().bindTo(metrics);
+            new JvmGcMetrics().bindTo(metrics);
+            new JvmThreadMetrics().bindTo(metrics);
+            new ProcessorMetrics().bindTo(metrics);
+            new UptimeMetrics().bindTo(metrics);
+            MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions().setEnabled(true)
+                    .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME,
+                            Label.CLIENT_NAME, Label.NAMESPACE))
+                    // raw TCP metrics of the database connections add nothing to the pool and SQL client metrics
+                    .setDisabledMetricsCategories(Set.of(MetricsDomain.NET_CLIENT.toCategory(), MetricsDomain.EVENT_BUS.toCategory()));
+            vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(metricsOptions))
+                    .withMetrics(new MicrometerMetricsFactory(metrics)).build();
+
+            Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.database().poolSize()).setName("main"))
+                    .connectingTo(new PgConnectOptions(connect).setMetricsName("main")).using(vertx).build();
+            Pool uploadPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.database().uploadPoolSize())
+                            .setName("uploads").setMaxWaitQueueSize(-1))
+                    .connectingTo(new PgConnectOptions(connect).setMetricsName("uploads")).using(vertx).build();
+
+            RegistryRepository registryRepository = new RegistryRepository(pool);
+            Registry registryCache = new Registry(registryRepository);
+            RegistryService registry = new RegistryService(registryRepository, registryCache);
+            DocumentRepository documents = new DocumentRepository(pool, uploadPool);
+            IntakeService intake = new IntakeService(registryCache, documents, new IntakeLimits(config.api().maxPackageSize(),
+                    config.storage().chunkSize(), new XmlLimits(config.xml().maxDepth(), config.xml().maxTokenSize(),
+                    config.xml().maxAttributes())));
+            DeliveryService deliveries = new DeliveryService(new DeliveryRepository(pool), documents);
+            CallerResolver resolver = new CallerResolver(tls.operatorFingerprints());
+
+            await(registryCache.refresh());
+            if (tls.development() && config.demo().seed() && registryCache.snapshot().systems().isEmpty()) {
+                await(DemoDirectory.seed(registry, config.pki().dir()));
+                LOG.info("seeded the demo directory: systems {}", DemoDirectory.systemIds());
+            }
+
+            HttpServerOptions apiOptions = apiOptions(config, tls, sslEngine);
+            int instances = config.api().instances() == 0 ? VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE : config.api().instances();
+            ApiVerticle[] first = new ApiVerticle[1];
+            Vertx v = vertx;
+            await(vertx.deployVerticle(() -> {
+                ApiVerticle verticle = new ApiVerticle(apiOptions, x -> ApiRoutes.create(v, resolver, registry, intake, deliveries));
+                if (first[0] == null) {
+                    first[0] = verticle;
+                }
+                return verticle;
+            }, new DeploymentOptions().setInstances(instances)).recover(e -> Future.failedFuture(listenError("api", config.api().port(), e))));
+            OpsVerticle ops = new OpsVerticle(config.ops().host(), config.ops().port(), pool, metrics);
+            await(vertx.deployVerticle(ops).recover(e -> Future.failedFuture(listenError("ops", config.ops().port(), e))));
+
+            RouterApplication app = new RouterApplication(vertx, embedded, tls, engineName, first[0].actualPort(),
+                    ops.actualPort(), registry);
+            LOG.info("edoc-axis ready: API https://{}:{} ({} instance(s), TLS engine {}), ops http://{}:{}",
+                    config.api().host(), app.apiPort, instances, engineName, config.ops().host(), app.opsPort);
+            return app;
+        } catch (Exception | Error e) {
+            if (vertx != null) {
+                vertx.close().await(30, TimeUnit.SECONDS);
+            }
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
+        }
+    }
+
+    private static HttpServerOptions apiOptions(RouterConfig config, TlsMaterial tls, SSLEngineOptions engine) {
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(config.api().host())
+                .setPort(config.api().port())
+                .setSsl(true)
+                .setSslEngineOptions(engine)
+                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.serverCertificate().toString())
+                        .setKeyPath(tls.serverKey().toString()))
+                .setTrustOptions(new PemTrustOptions().addCertPath(tls.trustedCas().toString()))
+                .setClientAuth(ClientAuth.REQUIRED)
+                .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
+                .setUseAlpn(true)
+                .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+                .setIdleTimeout((int) config.api().idleTimeout().toSeconds())
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setHandle100ContinueAutomatically(false)
+                .setDecompressionSupported(false);
+        for (Path crl : tls.crls()) {
+            options.addCrlPath(crl.toString());
+        }
+        return options;
+    }
+
+    private static SSLEngineOptions sslEngine(RouterConfig.Engine engine) {
+        return switch (engine) {
+            case JDK -> new JdkSSLEngineOptions();
+            case OPENSSL -> {
+                if (!OpenSSLEngineOptions.isAvailable()) {
+                    throw new ConfigError("tls.engine is openssl but BoringSSL (netty-tcnative) cannot be loaded: "
+                            + OpenSsl.unavailabilityCause());
+                }
+                yield new OpenSSLEngineOptions();
+            }
+            case AUTO -> OpenSSLEngineOptions.isAvailable() ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions();
+        };
+    }
+
+    private static Throwable listenError(String server, int port, Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof BindException) {
+            return new ConfigError(server + ".port " + port + " is already in use or cannot be bound: " + root.getMessage());
+        }
+        return cause;
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    public int apiPort() {
+        return apiPort;
+    }
+
+    public int opsPort() {
+        return opsPort;
+    }
+
+    public String tlsEngine() {
+        return engine;
+    }
+
+    public TlsMaterial tls() {
+        return tls;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public RegistryService registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("Vert.x did not close cleanly", e);
+        }
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}

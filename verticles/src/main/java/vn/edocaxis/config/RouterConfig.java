@@ -1,0 +1,50 @@
+package vn.edocaxis.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The whole configuration, validated once at start-up. Keys and defaults are documented in
+ * {@code conf/router.conf}; {@link ConfigLoader} builds this from it and the overrides.
+ */
+public record RouterConfig(Api api, Ops ops, Tls tls, Pki pki, Database database, Storage storage, Xml xml, Demo demo) {
+
+    public record Api(String host, int port, int instances, long maxPackageSize, Duration idleTimeout) {
+    }
+
+    public record Ops(String host, int port) {
+    }
+
+    /** Empty paths mean: use the development PKI. */
+    public record Tls(Path serverCertificate, Path serverKey, Path trustedCas, List<Path> crls,
+                      List<Path> operatorCertificates, Engine engine) {
+
+        public boolean usesDevelopmentPki() {
+            return serverCertificate == null;
+        }
+    }
+
+    public enum Engine { AUTO, OPENSSL, JDK }
+
+    public record Pki(Path dir, boolean generate) {
+    }
+
+    /** {@code url} is null for the embedded database. */
+    public record Database(String url, String user, String password, int poolSize, int uploadPoolSize,
+                           Path embeddedDir, int embeddedPort) {
+
+        public boolean embedded() {
+            return url == null;
+        }
+    }
+
+    public record Storage(int chunkSize) {
+    }
+
+    public record Xml(int maxDepth, int maxTokenSize, int maxAttributes) {
+    }
+
+    public record Demo(boolean seed) {
+    }
+}

@@ -1,0 +1,63 @@
+package vn.edocaxis.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import vn.edocaxis.error.ErrorCode;
+import vn.edocaxis.error.RouterException;
+import vn.edocaxis.routing.CallerResolver;
+import vn.edocaxis.service.DeliveryService;
+import vn.edocaxis.service.IntakeService;
+import vn.edocaxis.service.RegistryService;
+
+/**
+ * Every route of the mutual-TLS API, in one place. Package bodies are streamed by their handler;
+ * only the small JSON and PEM routes get a {@link BodyHandler}, with a small cap.
+ */
+public final class ApiRoutes {
+
+    static final long SMALL_BODY_LIMIT = 256 * 1024;
+
+    private ApiRoutes() {
+    }
+
+    public static Router create(Vertx vertx, CallerResolver resolver, RegistryService registry, IntakeService intake,
+                                DeliveryService deliveries) {
+        Router router = Router.router(vertx);
+        DocumentHandlers documents = new DocumentHandlers(intake);
+        DeliveryHandlers inbox = new DeliveryHandlers(deliveries);
+        DirectoryHandlers directory = new DirectoryHandlers(registry);
+        AdminHandlers admin = new AdminHandlers(registry);
+        Handler<RoutingContext> smallBody = BodyHandler.create(false).setBodyLimit(SMALL_BODY_LIMIT);
+
+        router.route().handler(new IdentityHandler(resolver, registry.registry()));
+
+        router.post("/v1/documents").handler(documents::submit);
+        router.get("/v1/inbox").handler(inbox::inbox);
+        router.get("/v1/deliveries/:id/package").handler(inbox::download);
+        router.post("/v1/deliveries/:id/ack").handler(smallBody).handler(inbox::ack);
+        router.get("/v1/directory/units").handler(directory::units);
+        router.get("/v1/me").handler(directory::me);
+
+        router.get("/v1/admin/systems").handler(admin::listSystems);
+        router.post("/v1/admin/systems").handler(smallBody).handler(admin::createSystem);
+        router.get("/v1/admin/systems/:id").handler(admin::getSystem);
+        router.patch("/v1/admin/systems/:id").handler(smallBody).handler(admin::updateSystem);
+        router.post("/v1/admin/systems/:id/certificates").handler(smallBody)
+                .handler(admin::bindCertificate);
+        router.delete("/v1/admin/systems/:id/certificates/:fingerprint").handler(admin::unbindCertificate);
+        router.post("/v1/admin/units").handler(smallBody).handler(admin::createUnit);
+        router.get("/v1/admin/units/:code").handler(admin::getUnit);
+        router.patch("/v1/admin/units/:code").handler(smallBody).handler(admin::updateUnit);
+
+        FailureHandler failures = new FailureHandler();
+        router.route().failureHandler(failures);
+        router.errorHandler(404, ctx -> failures.respond(ctx,
+                new RouterException(ErrorCode.NOT_FOUND, "no such resource: " + ctx.request().path())));
+        router.errorHandler(405, ctx -> failures.respond(ctx,
+                new RouterException(ErrorCode.METHOD_NOT_ALLOWED, ctx.request().method() + " is not allowed on " + ctx.request().path())));
+        return router;
+    }
+}

@@ -1,0 +1,110 @@
+package vn.edocaxis.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.pgclient.PgException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.edocaxis.error.ErrorCode;
+import vn.edocaxis.error.RouterException;
+import vn.edocaxis.error.Violation;
+
+/**
+ * The one place where failures become responses: {@code {"code", "message", "errors"?, "details"?}}
+ * with the HTTP status of the code. Client errors are not logged as failures; a server error is
+ * logged once, with its stack trace. When the request body was not read to its end, the
+ * connection is closed after the answer so that the rest of the body is never processed.
+ */
+public final class FailureHandler implements Handler<RoutingContext> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        respond(ctx, classify(ctx.failure(), ctx.statusCode()));
+    }
+
+    void respond(RoutingContext ctx, RouterException error) {
+        HttpServerRequest request = ctx.request();
+        if (!error.code().isClientError()) {
+            LOG.error("{} {} failed", request.method(), request.path(), error.getCause() != null ? error.getCause() : error);
+        }
+        HttpServerResponse response = ctx.response();
+        if (response.headWritten()) {
+            response.reset();
+            return;
+        }
+        boolean bodyUnread = !request.isEnded();
+        boolean http1 = request.version() != HttpVersion.HTTP_2;
+        if (bodyUnread && http1) {
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+        }
+        response.setStatusCode(error.code().httpStatus())
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+                .end(render(error).encode())
+                .onComplete(done -> {
+                    if (bodyUnread && http1) {
+                        request.connection().close();
+                    } else if (bodyUnread) {
+                        response.reset(0); // HTTP/2: tell the client to stop sending the body
+                    }
+                });
+    }
+
+    static JsonObject render(RouterException error) {
+        JsonObject json = new JsonObject().put("code", error.code().name()).put("message", error.getMessage());
+        if (!error.violations().isEmpty()) {
+            JsonArray errors = new JsonArray();
+            for (Violation v : error.violations()) {
+                errors.add(new JsonObject().put("code", v.code()).put("message", v.message()));
+            }
+            json.put("errors", errors);
+        }
+        if (!error.details().isEmpty()) {
+            json.put("details", new JsonObject(Map.copyOf(error.details())));
+        }
+        return json;
+    }
+
+    static RouterException classify(Throwable failure, int status) {
+        if (failure instanceof RouterException e) {
+            return e;
+        }
+        if (failure instanceof HttpException http) {
+            return fromStatus(http.getStatusCode(), http.getPayload());
+        }
+        if (failure instanceof PgException || isConnectionFailure(failure)) {
+            return new RouterException(ErrorCode.DATABASE_UNAVAILABLE, "the database could not complete the request", failure);
+        }
+        if (failure == null) {
+            return fromStatus(status, null);
+        }
+        return new RouterException(ErrorCode.INTERNAL_ERROR, "internal error", failure);
+    }
+
+    private static boolean isConnectionFailure(Throwable failure) {
+        return failure instanceof io.vertx.core.VertxException && failure.getMessage() != null
+                && failure.getMessage().toLowerCase(java.util.Locale.ROOT).contains("connection");
+    }
+
+    private static RouterException fromStatus(int status, String payload) {
+        return switch (status) {
+            case 400 -> new RouterException(ErrorCode.INVALID_PARAMETER, payload != null ? payload : "bad request");
+            case 404 -> new RouterException(ErrorCode.NOT_FOUND, "no such resource");
+            case 405 -> new RouterException(ErrorCode.METHOD_NOT_ALLOWED, "this method is not allowed on this path");
+            case 413 -> new RouterException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is too large");
+            case 415 -> new RouterException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported content type");
+            default -> status >= 400 && status < 500
+                    ? new RouterException(ErrorCode.INVALID_PARAMETER, "request refused (" + status + ")")
+                    : new RouterException(ErrorCode.INTERNAL_ERROR, "internal error (" + status + ")");
+        };
+    }
+}

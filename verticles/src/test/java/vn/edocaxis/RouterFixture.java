@@ -1,0 +1,139 @@
+package vn.edocaxis;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import vn.edocaxis.cli.DevPki;
+import vn.edocaxis.config.ConfigLoader;
+import vn.edocaxis.config.RouterConfig;
+import vn.edocaxis.support.TestDatabase;
+
+/**
+ * A real router for a test class: its own database on the shared embedded PostgreSQL, a
+ * development PKI generated into a temporary directory, real ports, and mutual-TLS clients for
+ * every demo identity.
+ */
+public final class RouterFixture implements AutoCloseable {
+
+    public final TestDatabase db;
+    public final Path dir;
+    public final DevPki pki;
+    public final RouterApplication app;
+    public final Vertx clients = Vertx.vertx();
+    private final Map<String, WebClient> byName = new HashMap<>();
+
+    private RouterFixture(TestDatabase db, Path dir, DevPki pki, RouterApplication app) {
+        this.db = db;
+        this.dir = dir;
+        this.pki = pki;
+        this.app = app;
+    }
+
+    public static RouterFixture start() {
+        return start(Map.of());
+    }
+
+    /** Starts a router; {@code overrides} are configuration keys (as in conf/router.conf) and values. */
+    public static RouterFixture start(Map<String, String> overrides) {
+        try {
+            Path dir = Files.createTempDirectory("edoc-axis-test");
+            DevPki pki = DevPki.generate(dir.resolve("pki"), DemoDirectory.systemIds());
+            TestDatabase db = TestDatabase.create();
+            Properties props = new Properties();
+            props.setProperty("edoc.database.url", db.url());
+            props.setProperty("edoc.database.user", db.user());
+            props.setProperty("edoc.api.host", "127.0.0.1");
+            props.setProperty("edoc.api.port", Integer.toString(freePort()));
+            props.setProperty("edoc.api.instances", "2");
+            props.setProperty("edoc.ops.port", Integer.toString(freePort()));
+            props.setProperty("edoc.pki.dir", dir.resolve("pki").toString());
+            overrides.forEach((k, v) -> props.setProperty("edoc." + k, v));
+            RouterConfig config = ConfigLoader.load(null, Map.of(), props);
+            return new RouterFixture(db, dir, pki, RouterApplication.start(config));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("router did not start", e);
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int apiPort() {
+        return app.apiPort();
+    }
+
+    public Path pkiDir() {
+        return dir.resolve("pki");
+    }
+
+    /** A client with a demo system's certificate ({@code vpcp}, {@code nghean}, ...) or {@code operator}. */
+    public WebClient as(String identity) {
+        return byName.computeIfAbsent(identity, name -> {
+            Path base = name.equals(DevPki.OPERATOR) ? pkiDir().resolve(name) : pkiDir().resolve(DevPki.SYSTEMS_DIR).resolve(name);
+            return client(Path.of(base + ".crt"), Path.of(base + ".key"), HttpVersion.HTTP_1_1);
+        });
+    }
+
+    public WebClient client(Path cert, Path key, HttpVersion version) {
+        WebClientOptions options = new WebClientOptions()
+                .setDefaultHost("localhost").setDefaultPort(apiPort())
+                .setSsl(true).setVerifyHost(true)
+                .setTrustOptions(new PemTrustOptions().addCertPath(pkiDir().resolve(DevPki.CA_CERT).toString()))
+                .setProtocolVersion(version).setUseAlpn(version == HttpVersion.HTTP_2);
+        if (cert != null) {
+            options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString()));
+        }
+        return WebClient.create(clients, options);
+    }
+
+    public HttpResponse<Buffer> submit(String identity, byte[] body) {
+        return await(as(identity).post("/v1/documents").putHeader("Content-Type", "application/xml").sendBuffer(Buffer.buffer(body)));
+    }
+
+    public static <T> T await(Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        byName.values().forEach(WebClient::close);
+        clients.close();
+        app.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temporary files only
+        }
+    }
+}
