@@ -31,12 +31,24 @@ public final class PackageScanner {
     private static final int SLICE = 16 * 1024;
     private static final byte[] DOCTYPE = "<!DOCTYPE".getBytes(StandardCharsets.US_ASCII);
     private static final int PROLOG_KEPT = 4096;
+    private static final byte[] TRAILER = {'\n', '\n'};
     private static final Pattern AALTO_LOCATION = Pattern.compile("\\s*at \\[row,col.*$", Pattern.DOTALL);
 
     private final AsyncXMLStreamReader<AsyncByteArrayFeeder> reader;
     private final XmlLimits limits;
     private final XmlEventListener[] listeners;
+    private final ByteObserver observer;
     private final byte[] slice = new byte[SLICE];
+
+    // Aalto's async scanner loses line numbers (newlines in the prolog) and its offsets are only
+    // right when every feed starts at index 0: every feed does, and lines are counted here.
+    private final long[] recentNewlines = new long[256];
+    private long newlines;
+    private long parsedBytes;
+    private long documentBytes;
+    private byte[] pendingBytes;
+    private int pendingOffset;
+    private int pendingLength;
 
     private final byte[] head = new byte[3];
     private int headLength;
@@ -51,9 +63,23 @@ public final class PackageScanner {
     private boolean documentEnded;
 
     public PackageScanner(XmlLimits limits, List<? extends XmlEventListener> listeners) {
+        this(limits, listeners, (bytes, offset, length) -> { });
+    }
+
+    /**
+     * @param observer sees every raw byte of the package, in order, as it is fed (for a digest)
+     */
+    public PackageScanner(XmlLimits limits, List<? extends XmlEventListener> listeners, ByteObserver observer) {
         this.reader = FACTORY.createAsyncForByteArray();
         this.limits = limits;
         this.listeners = listeners.toArray(new XmlEventListener[0]);
+        this.observer = observer;
+    }
+
+    /** Receives the raw bytes of the package; the array is reused once the call returns. */
+    @FunctionalInterface
+    public interface ByteObserver {
+        void onBytes(byte[] bytes, int offset, int length);
     }
 
     private static AsyncXMLInputFactory newFactory() {
@@ -71,26 +97,32 @@ public final class PackageScanner {
         for (int pos = 0; pos < length; pos += SLICE) {
             int n = Math.min(SLICE, length - pos);
             buffer.getBytes(pos, pos + n, slice, 0);
-            feed(slice, 0, n);
+            accept(n);
         }
     }
 
     /** Feeds the next bytes of the package; the array may be reused once this returns. */
     public void feed(byte[] bytes, int offset, int length) {
-        int off = offset;
-        int len = length;
-        if (!headDone) {
-            while (len > 0 && headLength < 3 && !headDone) {
-                head[headLength++] = bytes[off++];
-                len--;
-                checkHead(false);
-            }
-            if (!headDone) {
-                return;
-            }
+        for (int pos = 0; pos < length; pos += SLICE) {
+            int n = Math.min(SLICE, length - pos);
+            System.arraycopy(bytes, offset + pos, slice, 0, n);
+            accept(n);
         }
-        if (len > 0) {
-            push(bytes, off, len);
+    }
+
+    /** Takes {@code slice[0..n)}: observed whole, then parsed (minus a byte-order mark). */
+    private void accept(int n) {
+        observer.onBytes(slice, 0, n);
+        int start = 0;
+        while (!headDone && start < n && headLength < 3) {
+            head[headLength++] = slice[start++];
+            checkHead(false);
+        }
+        if (start < n) {
+            if (start > 0) {
+                System.arraycopy(slice, start, slice, 0, n - start);
+            }
+            push(slice, 0, n - start);
         }
     }
 
@@ -99,6 +131,9 @@ public final class PackageScanner {
         if (!headDone) {
             checkHead(true);
         }
+        // Aalto's async scanner checks an end tag only once two more bytes follow it; two newlines
+        // (legal after the root, ignored by canonicalisation, never stored) let it finish.
+        pushRaw(TRAILER, 0, TRAILER.length);
         try {
             reader.getInputFeeder().endOfInput();
         } catch (Exception e) {
@@ -142,6 +177,14 @@ public final class PackageScanner {
     }
 
     private void push(byte[] bytes, int offset, int length) {
+        pushRaw(bytes, offset, length);
+        documentBytes = parsedBytes;
+    }
+
+    private void pushRaw(byte[] bytes, int offset, int length) {
+        pendingBytes = bytes == TRAILER ? null : bytes;
+        pendingOffset = offset;
+        pendingLength = length;
         if (!rootSeen && prologLength < PROLOG_KEPT) {
             int n = Math.min(length, PROLOG_KEPT - prologLength);
             System.arraycopy(bytes, offset, prolog, prologLength, n);
@@ -154,12 +197,24 @@ public final class PackageScanner {
         }
         bytesSinceEvent += length;
         drain();
+        countLines(bytes, offset, length);
+        pendingBytes = null;
         if (bytesSinceEvent > limits.maxTokenBytes()) {
             throw new RouterException(ErrorCode.XML_LIMIT_EXCEEDED,
                     "a single markup token (tag, attribute, comment, CDATA or processing instruction) is longer than "
                             + limits.maxTokenBytes() + " bytes",
                     location(reader.getLocation(), Map.of("limit", limits.maxTokenBytes())));
         }
+    }
+
+    private void countLines(byte[] bytes, int offset, int length) {
+        for (int i = offset, end = offset + length; i < end; i++) {
+            if (bytes[i] == '\n') {
+                recentNewlines[(int) (newlines % recentNewlines.length)] = parsedBytes + i - offset;
+                newlines++;
+            }
+        }
+        parsedBytes += length;
     }
 
     private void drain() {
@@ -238,24 +293,68 @@ public final class PackageScanner {
         return malformed(e.getMessage(), e.getLocation());
     }
 
-    private static RouterException doctype(Location at) {
+    private RouterException doctype(Location at) {
         return new RouterException(ErrorCode.XML_DOCTYPE_FORBIDDEN,
                 "the package contains a document type declaration; DTDs and entities are refused, never resolved",
                 location(at, Map.of()));
     }
 
-    private static RouterException malformed(String message, Location at) {
+    private RouterException malformed(String message, Location at) {
         String reason = message == null ? "parse error" : AALTO_LOCATION.matcher(message).replaceAll("").trim();
-        String where = at == null ? "" : "line " + at.getLineNumber() + ", column " + at.getColumnNumber() + ": ";
-        return new RouterException(ErrorCode.XML_MALFORMED, where + reason, location(at, Map.of()));
+        Map<String, Object> details = location(at, Map.of());
+        String where = details.isEmpty() ? "" : "line " + details.get("line") + ", column " + details.get("column") + ": ";
+        return new RouterException(ErrorCode.XML_MALFORMED, where + reason, details);
     }
 
-    private static Map<String, Object> location(Location at, Map<String, Object> extra) {
+    /**
+     * Line and column of a parser location, from the byte offset Aalto reports and the newlines
+     * counted here (columns count bytes from the start of the line).
+     */
+    private Map<String, Object> location(Location at, Map<String, Object> extra) {
         Map<String, Object> details = new LinkedHashMap<>();
-        if (at != null && at.getLineNumber() > 0) {
-            details.put("line", at.getLineNumber());
-            details.put("column", at.getColumnNumber());
+        long offset = at == null ? -1 : at.getCharacterOffset();
+        long end = pendingBytes != null ? parsedBytes + pendingLength : documentBytes;
+        if (offset < 0 || offset > end) {
+            offset = end;
         }
+        long line = -1;
+        long lineStart = -1;
+        if (pendingBytes != null && offset >= parsedBytes) {
+            // the error lies in the slice being parsed, which is still at hand
+            long before = newlines;
+            for (int i = pendingOffset; i < pendingOffset + (offset - parsedBytes); i++) {
+                if (pendingBytes[i] == '\n') {
+                    before++;
+                    lineStart = parsedBytes + i - pendingOffset;
+                }
+            }
+            line = before + 1;
+            if (lineStart < 0 && newlines > 0) {
+                lineStart = recentNewlines[(int) ((newlines - 1) % recentNewlines.length)];
+            }
+        } else {
+            long kept = Math.min(newlines, recentNewlines.length);
+            long before = newlines;
+            for (long k = 0; k < kept; k++) {
+                long position = recentNewlines[(int) ((newlines - 1 - k) % recentNewlines.length)];
+                if (position < offset) {
+                    lineStart = position;
+                    break;
+                }
+                before--;
+            }
+            if (lineStart >= 0 || before == 0) {
+                line = before + 1;
+            }
+        }
+        if (line > 0) {
+            details.put("line", line);
+            details.put("column", offset - lineStart);
+        } else if (at != null && at.getLineNumber() > 0) {
+            details.put("line", (long) at.getLineNumber());
+            details.put("column", (long) at.getColumnNumber());
+        }
+        details.put("offset", offset);
         details.putAll(extra);
         return details;
     }

@@ -32,7 +32,6 @@ import vn.edocaxis.store.StoredDocument;
  */
 final class IntakeSession {
 
-    private static final int SLICE = 16 * 1024;
     private static final int MAX_WRITES_IN_FLIGHT = 2;
 
     private final IntakeService service;
@@ -43,7 +42,6 @@ final class IntakeSession {
     private final MessageDigest sha256;
     private final EnvelopeReader envelope = new EnvelopeReader();
     private final PackageScanner scanner;
-    private final byte[] slice = new byte[SLICE];
     private final Promise<SubmitReceipt> result = Promise.promise();
 
     private ReadStream<Buffer> body;
@@ -62,12 +60,12 @@ final class IntakeSession {
         this.caller = caller;
         this.documents = documents;
         this.limits = limits;
-        this.scanner = new PackageScanner(limits.xml(), List.of(envelope));
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+        this.scanner = new PackageScanner(limits.xml(), List.of(envelope), sha256::update);
     }
 
     Future<SubmitReceipt> run(ReadStream<Buffer> body) {
@@ -89,13 +87,7 @@ final class IntakeSession {
                         "the package is larger than " + limits.maxPackageBytes() + " bytes",
                         Map.of("limit", limits.maxPackageBytes()));
             }
-            int length = data.length();
-            for (int pos = 0; pos < length; pos += SLICE) {
-                int n = Math.min(SLICE, length - pos);
-                data.getBytes(pos, pos + n, slice, 0);
-                sha256.update(slice, 0, n);
-                scanner.feed(slice, 0, n);
-            }
+            scanner.feed(data);
             current.appendBuffer(data);
             while (current.length() >= limits.chunkBytes()) {
                 Buffer full = current.getBuffer(0, limits.chunkBytes());

@@ -62,7 +62,7 @@ class PackageScannerTest {
         assertThatThrownBy(() -> scan(utf8("1212<?xml version='1.0'?><a/>"), 1024))
                 .isInstanceOfSatisfying(RouterException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.XML_MALFORMED);
-                    assertThat(e.details()).containsEntry("line", 1).containsKey("column");
+                    assertThat(e.details()).containsEntry("line", 1L).containsKey("column");
                     assertThat(e.getMessage()).startsWith("line 1, column");
                 });
     }
@@ -133,6 +133,16 @@ class PackageScannerTest {
     void invalidUtf8IsMalformed() {
         assertThat(codeOf(new byte[] {'<', 'a', '>', (byte) 0xC3, (byte) 0x28, '<', '/', 'a', '>'}))
                 .isEqualTo(ErrorCode.XML_MALFORMED);
+    }
+
+    @Test
+    void mismatchedFinalEndTagIsReportedWhereItIs() {
+        assertThatThrownBy(() -> scan(utf8("<a>\n<b>\n</a>"), 1024))
+                .isInstanceOfSatisfying(RouterException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.XML_MALFORMED);
+                    assertThat(e.getMessage()).contains("end tag");
+                    assertThat(e.details()).containsEntry("line", 3L);
+                });
     }
 
     @Test

@@ -20,12 +20,14 @@ import vn.edocaxis.error.Violation;
 /**
  * The one place where failures become responses: {@code {"code", "message", "errors"?, "details"?}}
  * with the HTTP status of the code. Client errors are not logged as failures; a server error is
- * logged once, with its stack trace. When the request body was not read to its end, the
- * connection is closed after the answer so that the rest of the body is never processed.
+ * logged once, with its stack trace. When the request body was not read to its end, the rest is
+ * never processed: dropped within a budget on HTTP/1.x, refused with a stream reset on HTTP/2.
  */
 public final class FailureHandler implements Handler<RoutingContext> {
 
     private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+    private static final long DISCARD_BYTES = 8L * 1024 * 1024;
+    private static final long DISCARD_MILLIS = 10_000;
 
     @Override
     public void handle(RoutingContext ctx) {
@@ -45,18 +47,40 @@ public final class FailureHandler implements Handler<RoutingContext> {
         boolean bodyUnread = !request.isEnded();
         boolean http1 = request.version() != HttpVersion.HTTP_2;
         if (bodyUnread && http1) {
-            response.putHeader(HttpHeaders.CONNECTION, "close");
+            discardRestOfBody(ctx, request);
         }
         response.setStatusCode(error.code().httpStatus())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
                 .end(render(error).encode())
                 .onComplete(done -> {
-                    if (bodyUnread && http1) {
-                        request.connection().close();
-                    } else if (bodyUnread) {
-                        response.reset(0); // HTTP/2: tell the client to stop sending the body
+                    if (bodyUnread && !http1) {
+                        response.reset(0); // HTTP/2: NO_ERROR tells the client to stop sending the body
                     }
                 });
+    }
+
+    /**
+     * After an early answer on HTTP/1.x the client may still be sending. Closing at once would reset
+     * the connection and could destroy the answer in flight, so the rest of the body is read and
+     * dropped (nothing processes it) up to a byte and time budget; past that the connection is closed.
+     */
+    private static void discardRestOfBody(RoutingContext ctx, HttpServerRequest request) {
+        long[] discarded = {0};
+        long timer = ctx.vertx().setTimer(DISCARD_MILLIS, t -> request.connection().close());
+        try {
+            request.handler(data -> {
+                discarded[0] += data.length();
+                if (discarded[0] > DISCARD_BYTES) {
+                    ctx.vertx().cancelTimer(timer);
+                    request.connection().close();
+                }
+            });
+            request.endHandler(v -> ctx.vertx().cancelTimer(timer));
+            request.resume();
+        } catch (IllegalStateException alreadyRead) {
+            ctx.vertx().cancelTimer(timer);
+            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+        }
     }
 
     static JsonObject render(RouterException error) {

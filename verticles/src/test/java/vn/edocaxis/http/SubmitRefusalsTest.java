@@ -1,0 +1,362 @@
+package vn.edocaxis.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static vn.edocaxis.RouterFixture.await;
+
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import vn.edocaxis.DemoDirectory;
+import vn.edocaxis.RouterFixture;
+import vn.edocaxis.cli.DevPki;
+import vn.edocaxis.support.Samples;
+import vn.edocaxis.support.TestPackages;
+
+/**
+ * Every bad input of the submit path gets its stable error code, and leaves the database exactly
+ * as it was: no document, chunk or delivery row.
+ */
+class SubmitRefusalsTest {
+
+    static final long MAX = 512 * 1024;
+    static RouterFixture router;
+    long rowsBefore;
+
+    @BeforeAll
+    static void start() {
+        router = RouterFixture.start(Map.of("api.max-package-size", Long.toString(MAX), "storage.chunk-size", "64KiB"));
+    }
+
+    @AfterAll
+    static void stop() {
+        router.close();
+    }
+
+    @BeforeEach
+    void countRows() {
+        rowsBefore = router.db.storedRows();
+    }
+
+    void assertNothingStored() {
+        assertThat(router.db.storedRows()).as("rows written by a refused submission").isEqualTo(rowsBefore);
+    }
+
+    static void assertRefused(HttpResponse<Buffer> response, int status, String code) {
+        assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(status);
+        assertThat(response.getHeader("Content-Type")).startsWith("application/json");
+        JsonObject body = response.bodyAsJsonObject();
+        assertThat(body.getString("code")).isEqualTo(code);
+        assertThat(body.getString("message")).isNotBlank();
+    }
+
+    static byte[] doc(String from, String... to) {
+        return TestPackages.document(from, List.of(to), "refusal-" + System.nanoTime());
+    }
+
+    @Test
+    void noClientCertificateFailsTheHandshake() {
+        WebClient anonymous = router.client(null, null, HttpVersion.HTTP_1_1);
+        try {
+            assertThatThrownBy(() -> await(anonymous.post("/v1/documents").putHeader("Content-Type", "application/xml")
+                    .sendBuffer(Buffer.buffer(doc("000.00.00.G22", "000.00.00.H41"))))).isInstanceOf(Exception.class);
+        } finally {
+            anonymous.close();
+        }
+        assertNothingStored();
+    }
+
+    @Test
+    void certificateFromAnotherCaFailsTheHandshake() throws Exception {
+        Path other = Files.createTempDirectory("other-ca");
+        DevPki.generate(other, DemoDirectory.systemIds()); // same names, different CA
+        WebClient impostor = router.client(other.resolve("systems/vpcp.crt"), other.resolve("systems/vpcp.key"), HttpVersion.HTTP_1_1);
+        try {
+            assertThatThrownBy(() -> await(impostor.post("/v1/documents").putHeader("Content-Type", "application/xml")
+                    .sendBuffer(Buffer.buffer(doc("000.00.00.G22", "000.00.00.H41"))))).isInstanceOf(Exception.class);
+        } finally {
+            impostor.close();
+        }
+        assertNothingStored();
+    }
+
+    @Test
+    void certificateBoundToNoSystemIsRefusedBeforeTheBodyIsRead() {
+        router.pki.issueClient("stray", "CN=stray,O=somewhere");
+        Path stray = router.pkiDir();
+        HttpClient client = router.clients.createHttpClient(new HttpClientOptions().setSsl(true).setVerifyHost(true)
+                .setTrustOptions(new PemTrustOptions().addCertPath(stray.resolve(DevPki.CA_CERT).toString()))
+                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(stray.resolve("stray.crt").toString())
+                        .setKeyPath(stray.resolve("stray.key").toString())));
+        try {
+            // The body never ends: the answer can only come if the router refuses before reading it.
+            Answer answer = await(client.request(new RequestOptions().setMethod(HttpMethod.POST)
+                            .setHost("localhost").setPort(router.apiPort()).setURI("/v1/documents")
+                            .putHeader("Content-Type", "application/xml"))
+                    .compose(request -> {
+                        request.setChunked(true);
+                        request.write(Buffer.buffer("<?xml version=\"1.0\"?><edXML>"));
+                        return Answer.of(request.response());
+                    }));
+            assertThat(answer.status()).isEqualTo(403);
+            assertThat(answer.json().getString("code")).isEqualTo("CERT_NOT_BOUND");
+        } finally {
+            client.close();
+        }
+        assertNothingStored();
+    }
+
+    @Test
+    void certificateOfARetiredSystemIsRefused() {
+        WebClient operator = router.as("operator");
+        assertThat(await(operator.post("/v1/admin/systems").sendJsonObject(new JsonObject().put("id", "retiring").put("name", "Sắp nghỉ")))
+                .statusCode()).isEqualTo(201);
+        router.pki.issueClient("retiring", "CN=retiring,O=somewhere");
+        String pem = read(router.pkiDir().resolve("retiring.crt"));
+        assertThat(await(operator.post("/v1/admin/systems/retiring/certificates").putHeader("Content-Type", "application/x-pem-file")
+                .sendBuffer(Buffer.buffer(pem))).statusCode()).isEqualTo(201);
+        assertThat(await(operator.post("/v1/admin/units").sendJsonObject(new JsonObject().put("code", "000.00.00.Z99")
+                .put("name", "Đơn vị sắp nghỉ").put("level", 1).put("system", "retiring"))).statusCode()).isEqualTo(201);
+        WebClient retiring = router.client(router.pkiDir().resolve("retiring.crt"), router.pkiDir().resolve("retiring.key"), HttpVersion.HTTP_1_1);
+        try {
+            assertThat(await(retiring.get("/v1/inbox").send()).statusCode()).isEqualTo(200);
+            assertThat(await(operator.patch("/v1/admin/systems/retiring").sendJsonObject(new JsonObject().put("status", "retired")))
+                    .statusCode()).isEqualTo(200);
+            rowsBefore = router.db.storedRows();
+            assertRefused(await(retiring.post("/v1/documents").putHeader("Content-Type", "application/xml")
+                    .sendBuffer(Buffer.buffer(doc("000.00.00.Z99", "000.00.00.H41")))), 403, "SYSTEM_RETIRED");
+        } finally {
+            retiring.close();
+        }
+        assertNothingStored();
+    }
+
+    @Test
+    void senderUnitNotHostedByTheCaller() {
+        HttpResponse<Buffer> response = router.submit("vpcp", doc("000.00.00.H41", "000.00.00.H14"));
+        assertRefused(response, 403, "UNIT_NOT_HOSTED");
+        assertThat(response.bodyAsJsonObject().getJsonObject("details").getString("unit")).isEqualTo("000.00.00.H41");
+        assertNothingStored();
+    }
+
+    @Test
+    void unknownRecipientIsNamed() {
+        HttpResponse<Buffer> response = router.submit("vpcp", doc("000.00.00.G22", "000.00.00.H41", "999.99.99.X99"));
+        assertRefused(response, 422, "RECIPIENT_UNKNOWN");
+        assertThat(response.bodyAsJsonObject().getString("message")).contains("999.99.99.X99");
+        assertThat(response.bodyAsJsonObject().getJsonObject("details").getJsonArray("units")).containsExactly("999.99.99.X99");
+        assertNothingStored();
+    }
+
+    @Test
+    void retiredRecipientIsNamed() {
+        WebClient operator = router.as("operator");
+        assertThat(await(operator.post("/v1/admin/units").sendJsonObject(new JsonObject().put("code", "000.00.99.G17")
+                .put("name", "Đơn vị đã giải thể").put("level", 2).put("parent", "000.00.00.G17").put("system", "haiphong")))
+                .statusCode()).isEqualTo(201);
+        assertThat(await(operator.patch("/v1/admin/units/000.00.99.G17").sendJsonObject(new JsonObject().put("status", "retired")))
+                .statusCode()).isEqualTo(200);
+        rowsBefore = router.db.storedRows();
+        HttpResponse<Buffer> response = router.submit("vpcp", doc("000.00.00.G22", "000.00.99.G17"));
+        assertRefused(response, 422, "RECIPIENT_RETIRED");
+        assertThat(response.bodyAsJsonObject().getString("message")).contains("000.00.99.G17");
+        assertNothingStored();
+    }
+
+    @Test
+    void notWellFormedXmlGivesLineAndColumn() {
+        HttpResponse<Buffer> response = router.submit("vpcp",
+                "<?xml version=\"1.0\"?>\n<edXML>\n  <edXMLEnvelope>\n</edXML>".getBytes(StandardCharsets.UTF_8));
+        assertRefused(response, 400, "XML_MALFORMED");
+        JsonObject details = response.bodyAsJsonObject().getJsonObject("details");
+        assertThat(details.getInteger("line")).isEqualTo(4);
+        assertThat(details.getInteger("column")).isPositive();
+        assertThat(response.bodyAsJsonObject().getString("message")).startsWith("line 4, column");
+        assertNothingStored();
+    }
+
+    @Test
+    void leadingGarbageSampleIsRefused() {
+        assertRefused(router.submit("vpcp", Samples.bytes(Samples.LEADING_GARBAGE)), 400, "XML_MALFORMED");
+        assertNothingStored();
+    }
+
+    @Test
+    void doctypeAndExternalEntitiesAreRefusedAndNeverFetched() {
+        AtomicInteger fetched = new AtomicInteger();
+        HttpServer bait = await(router.clients.createHttpServer().requestHandler(request -> {
+            fetched.incrementAndGet();
+            request.response().end("<!ENTITY x 'pwned'>");
+        }).listen(0, "127.0.0.1"));
+        try {
+            String url = "http://127.0.0.1:" + bait.actualPort() + "/evil.dtd";
+            String xxe = "<?xml version=\"1.0\"?>\n<!DOCTYPE edXML [<!ENTITY % remote SYSTEM \"" + url + "\"> %remote;"
+                    + " <!ENTITY file SYSTEM \"file:///etc/passwd\">]>\n<edXML>&file;</edXML>";
+            assertRefused(router.submit("vpcp", xxe.getBytes(StandardCharsets.UTF_8)), 400, "XML_DOCTYPE_FORBIDDEN");
+            String external = "<?xml version=\"1.0\"?>\n<!DOCTYPE edXML SYSTEM \"" + url + "\">\n<edXML/>";
+            assertRefused(router.submit("vpcp", external.getBytes(StandardCharsets.UTF_8)), 400, "XML_DOCTYPE_FORBIDDEN");
+            String laughs = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol1 \"&lol;&lol;&lol;&lol;\">"
+                    + "<!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;\">]><edXML>&lol2;</edXML>";
+            assertRefused(router.submit("vpcp", laughs.getBytes(StandardCharsets.UTF_8)), 400, "XML_DOCTYPE_FORBIDDEN");
+            assertThat(fetched).as("requests the router made for external entities").hasValue(0);
+        } finally {
+            bait.close();
+        }
+        assertNothingStored();
+    }
+
+    @Test
+    void bodyOverTheMaximumIsRefusedWhileStreaming() {
+        byte[] big = TestPackages.document("000.00.00.G22", List.of("000.00.00.H41"), "too-big", new byte[(int) MAX]);
+        HttpClient client = systemClient("vpcp");
+        try {
+            // chunked, so no Content-Length tells the router the size in advance
+            Answer answer = await(client.request(new RequestOptions().setMethod(HttpMethod.POST)
+                            .setHost("localhost").setPort(router.apiPort()).setURI("/v1/documents")
+                            .putHeader("Content-Type", "application/xml"))
+                    .compose(request -> {
+                        request.setChunked(true);
+                        for (int off = 0; off < big.length; off += 8192) {
+                            request.write(Buffer.buffer(java.util.Arrays.copyOfRange(big, off, Math.min(big.length, off + 8192))));
+                        }
+                        request.end();
+                        return Answer.of(request.response());
+                    }));
+            assertThat(answer.status()).isEqualTo(413);
+            assertThat(answer.json().getString("code")).isEqualTo("PAYLOAD_TOO_LARGE");
+        } finally {
+            client.close();
+        }
+        assertNothingStored();
+        // with a Content-Length the refusal comes before the body is sent
+        assertRefused(router.submit("vpcp", big), 413, "PAYLOAD_TOO_LARGE");
+        assertNothingStored();
+    }
+
+    @Test
+    void emptyBodyIsRefused() {
+        assertRefused(router.submit("vpcp", new byte[0]), 400, "EMPTY_BODY");
+        HttpClient client = systemClient("vpcp");
+        try {
+            Answer answer = await(client.request(new RequestOptions().setMethod(HttpMethod.POST)
+                            .setHost("localhost").setPort(router.apiPort()).setURI("/v1/documents")
+                            .putHeader("Content-Type", "application/xml"))
+                    .compose(request -> {
+                        request.setChunked(true);
+                        request.end();
+                        return Answer.of(request.response());
+                    }));
+            assertThat(answer.status()).isEqualTo(400);
+            assertThat(answer.json().getString("code")).isEqualTo("EMPTY_BODY");
+        } finally {
+            client.close();
+        }
+        assertNothingStored();
+    }
+
+    @Test
+    void wrongOrMissingContentTypeIsRefused() {
+        byte[] body = doc("000.00.00.G22", "000.00.00.H41");
+        assertRefused(await(router.as("vpcp").post("/v1/documents").putHeader("Content-Type", "text/plain")
+                .sendBuffer(Buffer.buffer(body))), 415, "UNSUPPORTED_MEDIA_TYPE");
+        assertRefused(await(router.as("vpcp").post("/v1/documents").sendBuffer(Buffer.buffer(body))), 415, "UNSUPPORTED_MEDIA_TYPE");
+        assertRefused(await(router.as("vpcp").post("/v1/documents").putHeader("Content-Type", "application/x-www-form-urlencoded")
+                .sendBuffer(Buffer.buffer(body))), 415, "UNSUPPORTED_MEDIA_TYPE");
+        assertNothingStored();
+    }
+
+    @Test
+    void clientThatDisconnectsMidUploadLeavesNothing() throws Exception {
+        // Large enough for several chunks: the upload's transaction is open when the client leaves.
+        byte[] big = TestPackages.document("000.00.00.G22", List.of("000.00.00.H41"), "cut-off", new byte[150 * 1024]);
+        int sent = big.length - 1000;
+        Path systems = router.pkiDir().resolve(DevPki.SYSTEMS_DIR);
+        NetSocket socket = await(router.clients.createNetClient(new NetClientOptions().setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
+                        .setTrustOptions(new PemTrustOptions().addCertPath(router.pkiDir().resolve(DevPki.CA_CERT).toString()))
+                        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(systems.resolve("vpcp.crt").toString())
+                                .setKeyPath(systems.resolve("vpcp.key").toString())))
+                .connect(router.apiPort(), "localhost"));
+        String head = "POST /v1/documents HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/xml\r\n"
+                + "Content-Length: " + big.length + "\r\n\r\n";
+        await(socket.write(Buffer.buffer(head)));
+        await(socket.write(Buffer.buffer(java.util.Arrays.copyOf(big, sent))));
+        Thread.sleep(300); // let the router write chunks inside its open transaction
+        await(socket.close());
+
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (openTransactions() > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(openTransactions()).as("transactions left open by the broken upload").isZero();
+        assertNothingStored();
+        // and the connection it held went back to the pool: a large upload still works
+        assertThat(router.submit("vpcp", big).statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void unknownPathsAndMethodsAnswerInJson() {
+        assertRefused(await(router.as("vpcp").get("/v1/nothing-here").send()), 404, "NOT_FOUND");
+        assertRefused(await(router.as("vpcp").delete("/v1/documents").send()), 405, "METHOD_NOT_ALLOWED");
+        assertRefused(await(router.as("operator").get("/v1/inbox").send()), 403, "SYSTEM_ONLY");
+        assertRefused(await(router.as("operator").post("/v1/documents").putHeader("Content-Type", "application/xml")
+                .sendBuffer(Buffer.buffer(doc("000.00.00.G22", "000.00.00.H41")))), 403, "SYSTEM_ONLY");
+        assertNothingStored();
+    }
+
+    /** A response read whole inside the event loop (a body handler set later could miss the data). */
+    record Answer(int status, Buffer body) {
+        static Future<Answer> of(Future<HttpClientResponse> response) {
+            return response.compose(r -> r.body().map(b -> new Answer(r.statusCode(), b)));
+        }
+
+        JsonObject json() {
+            return body.toJsonObject();
+        }
+    }
+
+    long openTransactions() {
+        return router.db.number("select count(*) from pg_stat_activity where datname = current_database()"
+                + " and state like 'idle in transaction%' and pid <> pg_backend_pid()");
+    }
+
+    HttpClient systemClient(String system) {
+        Path systems = router.pkiDir().resolve(DevPki.SYSTEMS_DIR);
+        return router.clients.createHttpClient(new HttpClientOptions().setSsl(true).setVerifyHost(true)
+                .setTrustOptions(new PemTrustOptions().addCertPath(router.pkiDir().resolve(DevPki.CA_CERT).toString()))
+                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(systems.resolve(system + ".crt").toString())
+                        .setKeyPath(systems.resolve(system + ".key").toString())));
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+}
