@@ -148,13 +148,21 @@ public final class RegistryService {
                 .map(updated -> updated.orElseThrow(() -> unitNotFound(code))));
     }
 
-    /** A page of the directory: units changed after {@code since}, in version order. */
-    public Future<List<Unit>> directory(long since, int limit) {
+    /** A page of the directory, the version to ask from next, and whether more changes follow. */
+    public record DirectoryPage(List<Unit> units, long version, boolean more) {
+    }
+
+    /** Units changed after {@code since} (all of them from 0), in version order, at most {@code limit}. */
+    public Future<DirectoryPage> directory(long since, int limit) {
         if (since < 0 || limit < 1 || limit > MAX_DIRECTORY_PAGE) {
             throw new RouterException(ErrorCode.INVALID_PARAMETER,
                     "since must be >= 0 and limit between 1 and " + MAX_DIRECTORY_PAGE, Map.of("parameter", "since/limit"));
         }
-        return repository.unitsSince(repositoryClient(), since, limit);
+        return repository.unitsSince(repositoryClient(), since, limit + 1).map(rows -> {
+            boolean more = rows.size() > limit;
+            List<Unit> page = more ? List.copyOf(rows.subList(0, limit)) : rows;
+            return new DirectoryPage(page, page.isEmpty() ? since : page.get(page.size() - 1).version(), more);
+        });
     }
 
     private Future<Void> checkReferences(io.vertx.sqlclient.SqlClient conn, String systemId, String parentCode) {

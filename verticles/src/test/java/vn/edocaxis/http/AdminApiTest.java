@@ -1,0 +1,169 @@
+package vn.edocaxis.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static vn.edocaxis.RouterFixture.await;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import vn.edocaxis.RouterFixture;
+import vn.edocaxis.support.TestPackages;
+
+/** The registry through the admin API (operator certificate only) and the directory every system reads. */
+class AdminApiTest {
+
+    static RouterFixture router;
+    static WebClient operator;
+
+    @BeforeAll
+    static void start() {
+        router = RouterFixture.start();
+        operator = router.as("operator");
+    }
+
+    @AfterAll
+    static void stop() {
+        router.close();
+    }
+
+    static JsonObject ok(HttpResponse<Buffer> response, int status) {
+        assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(status);
+        return response.bodyAsJsonObject();
+    }
+
+    static void refused(HttpResponse<Buffer> response, int status, String code) {
+        assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(status);
+        assertThat(response.bodyAsJsonObject().getString("code")).isEqualTo(code);
+    }
+
+    @Test
+    void operatorOnboardsASystemThatThenExchangesDocuments() throws Exception {
+        JsonObject created = ok(await(operator.post("/v1/admin/systems")
+                .sendJsonObject(new JsonObject().put("id", "quangninh").put("name", "UBND tỉnh Quảng Ninh").put("signaturePolicy", "require"))), 201);
+        assertThat(created.getString("status")).isEqualTo("active");
+        assertThat(created.getString("signaturePolicy")).isEqualTo("require");
+        refused(await(operator.post("/v1/admin/systems").sendJsonObject(new JsonObject().put("id", "quangninh").put("name", "x"))),
+                409, "ALREADY_EXISTS");
+
+        router.pki.issueClient("quangninh", "CN=quangninh,O=UBND Quang Ninh");
+        String pem = Files.readString(router.pkiDir().resolve("quangninh.crt"));
+        JsonObject bound = ok(await(operator.post("/v1/admin/systems/quangninh/certificates")
+                .putHeader("Content-Type", "application/x-pem-file").sendBuffer(Buffer.buffer(pem))), 201);
+        assertThat(bound.getString("fingerprint")).hasSize(64);
+        refused(await(operator.post("/v1/admin/systems/vpcp/certificates").putHeader("Content-Type", "application/x-pem-file")
+                .sendBuffer(Buffer.buffer(pem))), 409, "CERT_ALREADY_BOUND");
+
+        ok(await(operator.post("/v1/admin/units").sendJsonObject(new JsonObject().put("code", "000.00.00.H49")
+                .put("name", "UBND Tỉnh Quảng Ninh").put("level", 1).put("system", "quangninh"))), 201);
+        ok(await(operator.post("/v1/admin/units").sendJsonObject(new JsonObject().put("code", "000.01.00.H49")
+                .put("name", "Sở Nội vụ Quảng Ninh").put("level", 2).put("parent", "000.00.00.H49").put("system", "quangninh"))), 201);
+
+        JsonObject system = ok(await(operator.get("/v1/admin/systems/quangninh").send()), 200);
+        assertThat(system.getJsonArray("units")).containsExactly("000.00.00.H49", "000.01.00.H49");
+        assertThat(system.getJsonArray("certificates")).hasSize(1);
+
+        Path base = router.pkiDir();
+        WebClient quangninh = router.client(base.resolve("quangninh.crt"), base.resolve("quangninh.key"), HttpVersion.HTTP_1_1);
+        try {
+            JsonObject me = ok(await(quangninh.get("/v1/me").send()), 200);
+            assertThat(me.getJsonObject("system").getString("id")).isEqualTo("quangninh");
+            HttpResponse<Buffer> sent = await(quangninh.post("/v1/documents").putHeader("Content-Type", "application/xml")
+                    .sendBuffer(Buffer.buffer(TestPackages.document("000.01.00.H49", List.of("000.00.00.G22"), "qn-1"))));
+            assertThat(sent.statusCode()).as(sent.bodyAsString()).isEqualTo(201);
+
+            // unbinding the certificate cuts the system off at once
+            ok(await(operator.delete("/v1/admin/systems/quangninh/certificates/" + bound.getString("fingerprint")).send()), 204);
+            refused(await(quangninh.get("/v1/inbox").send()), 403, "CERT_NOT_BOUND");
+        } finally {
+            quangninh.close();
+        }
+    }
+
+    @Test
+    void aUnitMovedToAnotherSystemTakesItsPendingDeliveriesAlong() {
+        ok(await(operator.post("/v1/admin/units").sendJsonObject(new JsonObject().put("code", "000.02.00.H14")
+                .put("name", "Sở Y tế Cao Bằng").put("level", 2).put("parent", "000.00.00.H14").put("system", "caobang"))), 201);
+        JsonObject receipt = router.submit("vpcp", TestPackages.document("000.00.00.G22", List.of("000.02.00.H14"), "move-1")).bodyAsJsonObject();
+        long delivery = receipt.getJsonArray("deliveries").getJsonObject(0).getLong("deliveryId");
+        ok(await(operator.patch("/v1/admin/units/000.02.00.H14").sendJsonObject(new JsonObject().put("system", "nghean"))), 200);
+        assertThat(await(router.as("caobang").get("/v1/deliveries/" + delivery + "/package").send()).statusCode()).isEqualTo(404);
+        assertThat(await(router.as("nghean").get("/v1/deliveries/" + delivery + "/package").send()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void invalidRegistryInputIsRefusedWithTheField() {
+        refused(await(operator.post("/v1/admin/systems").sendJsonObject(new JsonObject().put("id", "Bad Id!").put("name", "x"))),
+                400, "INVALID_PARAMETER");
+        refused(await(operator.post("/v1/admin/units").sendJsonObject(new JsonObject().put("code", "000.00.00.H4*")
+                .put("name", "x").put("level", 1).put("system", "vpcp"))), 400, "INVALID_PARAMETER");
+        refused(await(operator.post("/v1/admin/units").sendJsonObject(new JsonObject().put("code", "0".repeat(36))
+                .put("name", "x").put("level", 1).put("system", "vpcp"))), 400, "INVALID_PARAMETER");
+        refused(await(operator.post("/v1/admin/units").sendJsonObject(new JsonObject().put("code", "000.00.00.H50")
+                .put("name", "x").put("level", 7).put("system", "vpcp"))), 400, "INVALID_PARAMETER");
+        refused(await(operator.post("/v1/admin/units").sendJsonObject(new JsonObject().put("code", "000.00.00.H50")
+                .put("name", "x").put("level", 1).put("system", "nobody"))), 409, "REGISTRY_CONFLICT");
+        refused(await(operator.post("/v1/admin/units").sendJsonObject(new JsonObject().put("code", "000.00.00.H50")
+                .put("name", "x").put("level", 2).put("parent", "999.99.99.Z99").put("system", "vpcp"))), 409, "REGISTRY_CONFLICT");
+        refused(await(operator.post("/v1/admin/units").putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("{not json"))),
+                400, "INVALID_JSON");
+        refused(await(operator.patch("/v1/admin/systems/nobody").sendJsonObject(new JsonObject().put("name", "x"))), 404, "NOT_FOUND");
+        refused(await(operator.post("/v1/admin/systems/vpcp/certificates").putHeader("Content-Type", "application/x-pem-file")
+                .sendBuffer(Buffer.buffer("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"))), 400, "INVALID_PARAMETER");
+        refused(await(operator.post("/v1/admin/systems/vpcp/certificates").putHeader("Content-Type", "application/x-pem-file")
+                .sendBuffer(Buffer.buffer(read(router.pkiDir().resolve("ca.crt"))))), 400, "INVALID_PARAMETER");
+        assertThat(router.db.number("select count(*) from unit where code = '000.00.00.H50'")).isZero();
+    }
+
+    @Test
+    void adminNeedsTheOperatorCertificate() {
+        WebClient agency = router.as("vpcp");
+        refused(await(agency.get("/v1/admin/systems").send()), 403, "OPERATOR_ONLY");
+        refused(await(agency.post("/v1/admin/units").sendJsonObject(new JsonObject().put("code", "000.00.00.H51")
+                .put("name", "x").put("level", 1).put("system", "vpcp"))), 403, "OPERATOR_ONLY");
+        refused(await(agency.patch("/v1/admin/systems/nghean").sendJsonObject(new JsonObject().put("status", "retired"))),
+                403, "OPERATOR_ONLY");
+        assertThat(router.db.number("select count(*) from connected_system where id = 'nghean' and status = 'active'")).isEqualTo(1);
+        assertThat(router.db.number("select count(*) from unit where code = '000.00.00.H51'")).isZero();
+    }
+
+    @Test
+    void directoryInFullAndChangedSinceAVersion() {
+        JsonObject full = ok(await(router.as("haiphong").get("/v1/directory/units").addQueryParam("limit", "10000").send()), 200);
+        JsonArray units = full.getJsonArray("units");
+        assertThat(units.size()).isGreaterThanOrEqualTo(9);
+        assertThat(full.getBoolean("more")).isFalse();
+        long version = full.getLong("version");
+
+        ok(await(operator.post("/v1/admin/units").sendJsonObject(new JsonObject().put("code", "000.03.00.G17")
+                .put("name", "Sở Tư pháp Hải Phòng").put("level", 2).put("parent", "000.00.00.G17").put("system", "haiphong"))), 201);
+        ok(await(operator.patch("/v1/admin/units/000.01.00.H14").sendJsonObject(new JsonObject().put("status", "retired"))), 404);
+        ok(await(operator.patch("/v1/admin/units/000.00.01.H14").sendJsonObject(new JsonObject().put("status", "retired"))), 200);
+
+        JsonObject changed = ok(await(router.as("haiphong").get("/v1/directory/units").addQueryParam("since", Long.toString(version)).send()), 200);
+        assertThat(changed.getJsonArray("units")).extracting(o -> ((JsonObject) o).getString("code"))
+                .containsExactly("000.03.00.G17", "000.00.01.H14");
+        assertThat(changed.getJsonArray("units").getJsonObject(1).getString("status")).isEqualTo("retired");
+        assertThat(changed.getLong("version")).isGreaterThan(version);
+
+        JsonObject paged = ok(await(operator.get("/v1/directory/units").addQueryParam("limit", "2").send()), 200);
+        assertThat(paged.getJsonArray("units")).hasSize(2);
+        assertThat(paged.getBoolean("more")).isTrue();
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
