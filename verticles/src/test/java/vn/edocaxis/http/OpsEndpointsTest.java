@@ -54,6 +54,6 @@ class OpsEndpointsTest {
         assertThat(metrics).contains("route=\"/v1/deliveries/:id/package\"");
         assertThat(metrics).contains("route=\"/v1/documents\"");
         assertThat(metrics).doesNotContain("/v1/deliveries/" + delivery + "/");
-        assertThat(metrics).contains("vertx_pool_");
+        assertThat(metrics).contains("vertx_pool_in_use{pool_name=\"main\",pool_type=\"sql\"}");
     }
 }
