@@ -4,6 +4,8 @@ package vn.edocaxis.edxml.validation;
  * Checks base64 text (RFC 4648 alphabet, {@code =} padding) as it streams by in segments, holding
  * only counters: the standard alphabet, whitespace anywhere, at most two {@code =} and nothing but
  * whitespace after them, and a total that is a multiple of four. Remembers the first problem.
+ * Positions in its messages count characters of the parsed text, where XML has already turned
+ * each CRLF into a single LF.
  */
 final class Base64Check {
 

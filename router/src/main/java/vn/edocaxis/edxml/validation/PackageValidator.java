@@ -21,8 +21,9 @@ import vn.edocaxis.error.Violation;
  * The complete edXML validation of a document package or status message, done in the router's
  * single parse: one {@link XmlEventListener} among the others of the
  * {@link vn.edocaxis.edxml.PackageScanner}. Memory is bounded whatever the package holds: each
- * checked field keeps at most a prefix of twice its length limit, everything beyond is only
- * counted, and the base64 of attachments is checked character by character as it streams by.
+ * checked field keeps a prefix of at most 2 &times; (its length limit + 1) chars, enough to hold
+ * limit + 1 code points; everything beyond is only counted, and the base64 of attachments is
+ * checked character by character as it streams by, never kept.
  *
  * <p>Every problem is collected, up to a cap (default {@value #DEFAULT_MAX_VIOLATIONS}), as a
  * {@link Violation} whose code is a prefix plus the element path: {@code N.} missing or empty,
@@ -99,6 +100,7 @@ import vn.edocaxis.error.Violation;
  */
 public final class PackageValidator implements XmlEventListener {
 
+    /** Violations listed by default; enough to fix a package in one round trip, small enough for a response. */
     public static final int DEFAULT_MAX_VIOLATIONS = 50;
 
     private static final Set<String> KNOWN_STATUS_CODES = Set.of("01", "02", "03", "04", "05", "06", "13", "15", "16");
@@ -124,6 +126,7 @@ public final class PackageValidator implements XmlEventListener {
     private int replacementInfos;
     private final Base64Check base64 = new Base64Check();
 
+    /** A validator listing at most {@value #DEFAULT_MAX_VIOLATIONS} violations. */
     public PackageValidator() {
         this(DEFAULT_MAX_VIOLATIONS);
     }
