@@ -32,6 +32,9 @@ public enum ErrorCode {
     EDXML_INVALID(422, "the package is not a valid edXML package"),
     RECIPIENT_UNKNOWN(422, "a recipient unit does not exist"),
     RECIPIENT_RETIRED(422, "a recipient unit is retired"),
+    DUPLICATE_DOCUMENT_ID(409, "the sending unit already sent a different document under this DocumentId"),
+    SIGNATURE_REQUIRED(422, "the sending system's policy requires a signed package"),
+    SIGNATURE_INVALID(422, "the package's XML signature does not verify"),
     RESPONSE_FOR_UNKNOWN(422, "the document a status message reports on is unknown"),
     STATUS_NOT_ALLOWED(422, "the sending unit is not a party to the document it reports on"),
 

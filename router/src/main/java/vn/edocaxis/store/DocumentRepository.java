@@ -4,21 +4,32 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import vn.edocaxis.edxml.PackageKind;
+import vn.edocaxis.error.ErrorCode;
+import vn.edocaxis.error.RouterException;
 import vn.edocaxis.routing.Recipient;
 
 /**
- * Stores packages and their deliveries. A package that fits one chunk is written in one short
- * transaction at the end of its upload; a larger one streams its chunks into a transaction held
- * open for the upload ({@link LargeUpload}) so that nothing is visible, or left behind, unless the
- * whole package commits.
+ * Stores packages and their deliveries. Packages that fit one chunk are written many per
+ * transaction ({@link #insertBatch}, driven by {@link GroupCommitter}); a larger one streams its
+ * chunks into a transaction held open for its upload ({@link LargeUpload}) so that nothing is
+ * visible, or left behind, unless the whole package commits.
+ *
+ * <p>Idempotency lives in unique indexes: a submission that repeats an earlier one byte for byte
+ * does not insert (the statement skips the conflicting row) and gets the earlier answer back; a
+ * different package under a DocumentId its sender already used for a new document is
+ * {@link ErrorCode#DUPLICATE_DOCUMENT_ID}.
  */
 public final class DocumentRepository {
 
@@ -34,10 +45,155 @@ public final class DocumentRepository {
         this.uploadPool = uploadPool;
     }
 
-    /** Commits a one-chunk package with its deliveries. */
-    public Future<StoredDocument> insert(NewDocument document, Buffer onlyChunk) {
-        return pool.withTransaction(conn -> conn.preparedQuery(Sql.INSERT_CHUNK).execute(Tuple.of(document.id(), 0, onlyChunk))
-                .compose(v -> insertRows(conn, document)));
+    /** A package of at most one chunk, waiting to be committed. */
+    public record Pending(NewDocument document, Buffer chunk) {
+    }
+
+    /**
+     * Commits many one-chunk packages in one transaction: three statements whatever their number.
+     * Each result is the stored document, or empty when the document conflicted with an earlier
+     * one (see {@link #resolveConflict}); the others are committed regardless.
+     */
+    public Future<List<Optional<StoredDocument>>> insertBatch(List<Pending> batch) {
+        return pool.withTransaction(conn -> insertRows(conn, batch));
+    }
+
+    private static Future<List<Optional<StoredDocument>>> insertRows(SqlConnection conn, List<Pending> batch) {
+        List<NewDocument> documents = batch.stream().map(Pending::document).toList();
+        return conn.preparedQuery(Sql.INSERT_DOCUMENTS).execute(documentColumns(documents)).compose(inserted -> {
+            Map<UUID, Instant> committed = new HashMap<>();
+            for (Row row : inserted) {
+                committed.put(row.getUUID("id"), row.getOffsetDateTime("received_at").toInstant());
+            }
+            List<UUID> chunkDocs = new ArrayList<>();
+            List<Integer> chunkSeqs = new ArrayList<>();
+            List<Buffer> chunkData = new ArrayList<>();
+            for (Pending p : batch) {
+                if (p.chunk() != null && committed.containsKey(p.document().id())) {
+                    chunkDocs.add(p.document().id());
+                    chunkSeqs.add(p.document().chunkCount() - 1);
+                    chunkData.add(p.chunk());
+                }
+            }
+            Future<?> chunks = chunkDocs.isEmpty() ? Future.succeededFuture()
+                    : conn.preparedQuery(Sql.INSERT_CHUNKS).execute(Tuple.of(chunkDocs.toArray(new UUID[0]),
+                            chunkSeqs.toArray(new Integer[0]), chunkData.toArray(new Buffer[0])));
+            List<NewDocument> stored = documents.stream().filter(d -> committed.containsKey(d.id())).toList();
+            return chunks.compose(v -> insertDeliveries(conn, stored)).map(deliveries -> {
+                List<Optional<StoredDocument>> results = new ArrayList<>(documents.size());
+                for (NewDocument d : documents) {
+                    Instant at = committed.get(d.id());
+                    results.add(at == null ? Optional.empty() : Optional.of(new StoredDocument(d.id(), d.senderSystemId(), at,
+                            deliveries.getOrDefault(d.id(), List.of()), false)));
+                }
+                return results;
+            });
+        });
+    }
+
+    private static Future<Map<UUID, List<StoredDocument.Delivery>>> insertDeliveries(SqlConnection conn, List<NewDocument> documents) {
+        List<UUID> docs = new ArrayList<>();
+        List<String> units = new ArrayList<>();
+        List<String> systems = new ArrayList<>();
+        for (NewDocument d : documents) {
+            for (Recipient r : d.recipients()) {
+                docs.add(d.id());
+                units.add(r.unitCode());
+                systems.add(r.systemId());
+            }
+        }
+        Map<UUID, List<StoredDocument.Delivery>> byDocument = new HashMap<>();
+        if (docs.isEmpty()) {
+            return Future.succeededFuture(byDocument);
+        }
+        return conn.preparedQuery(Sql.INSERT_DELIVERIES)
+                .execute(Tuple.of(docs.toArray(new UUID[0]), units.toArray(new String[0]), systems.toArray(new String[0])))
+                .map(rows -> {
+                    for (Row row : rows) {
+                        byDocument.computeIfAbsent(row.getUUID("document_id"), k -> new ArrayList<>())
+                                .add(new StoredDocument.Delivery(row.getLong("id"), row.getString("unit_code")));
+                    }
+                    byDocument.values().forEach(list -> list.sort((a, b) -> Long.compare(a.id(), b.id())));
+                    return byDocument;
+                });
+    }
+
+    private static Tuple documentColumns(List<NewDocument> documents) {
+        int n = documents.size();
+        UUID[] ids = new UUID[n];
+        String[] kinds = new String[n];
+        String[] senders = new String[n];
+        String[] froms = new String[n];
+        String[] docIds = new String[n];
+        UUID[] responseFor = new UUID[n];
+        String[] statusCodes = new String[n];
+        Short[] businessTypes = new Short[n];
+        String[] subjects = new String[n];
+        Long[] sizes = new Long[n];
+        Buffer[] digests = new Buffer[n];
+        Integer[] chunkCounts = new Integer[n];
+        String[] sigStatus = new String[n];
+        String[] sigReason = new String[n];
+        String[] sigSubject = new String[n];
+        String[] sigSerial = new String[n];
+        String[] sigAlgorithm = new String[n];
+        Boolean[] codeKnown = new Boolean[n];
+        String[] senderSubjects = new String[n];
+        for (int i = 0; i < n; i++) {
+            NewDocument d = documents.get(i);
+            ids[i] = d.id();
+            kinds[i] = d.kind() == PackageKind.STATUS ? "status" : "document";
+            senders[i] = d.senderSystemId();
+            froms[i] = d.fromUnit();
+            docIds[i] = d.edxmlDocumentId();
+            responseFor[i] = d.responseForId();
+            statusCodes[i] = d.statusCode();
+            businessTypes[i] = d.businessDocType() == null ? null : d.businessDocType().shortValue();
+            subjects[i] = d.subject();
+            sizes[i] = d.size();
+            digests[i] = Buffer.buffer(d.sha256());
+            chunkCounts[i] = d.chunkCount();
+            sigStatus[i] = d.signature().status();
+            sigReason[i] = d.signature().reason();
+            sigSubject[i] = d.signature().subject();
+            sigSerial[i] = d.signature().serial();
+            sigAlgorithm[i] = d.signature().algorithm();
+            codeKnown[i] = d.statusCodeKnown();
+            senderSubjects[i] = d.senderSubject();
+        }
+        return Tuple.tuple().addArrayOfUUID(ids).addArrayOfString(kinds).addArrayOfString(senders).addArrayOfString(froms)
+                .addArrayOfString(docIds).addArrayOfUUID(responseFor).addArrayOfString(statusCodes).addArrayOfShort(businessTypes)
+                .addArrayOfString(subjects).addArrayOfLong(sizes).addArrayOfBuffer(digests).addArrayOfInteger(chunkCounts)
+                .addArrayOfString(sigStatus).addArrayOfString(sigReason).addArrayOfString(sigSubject)
+                .addArrayOfString(sigSerial).addArrayOfString(sigAlgorithm).addArrayOfBoolean(codeKnown)
+                .addArrayOfString(senderSubjects);
+    }
+
+    /**
+     * What a document that did not insert conflicted with: the same package sent before (its
+     * original answer, marked as a replay) or another package under the same DocumentId.
+     */
+    public Future<StoredDocument> resolveConflict(NewDocument document) {
+        Future<Optional<Row>> same = document.kind() == PackageKind.STATUS
+                ? pool.preparedQuery(Sql.SELECT_SAME_STATUS)
+                        .execute(Tuple.of(document.fromUnit(), Buffer.buffer(document.sha256()))).map(RegistryRepository::first)
+                : pool.preparedQuery(Sql.SELECT_SAME_DOCUMENT)
+                        .execute(Tuple.of(document.fromUnit(), document.edxmlDocumentId(), Buffer.buffer(document.sha256())))
+                        .map(RegistryRepository::first);
+        return same.compose(found -> {
+            if (found.isEmpty()) {
+                return Future.failedFuture(new RouterException(ErrorCode.DUPLICATE_DOCUMENT_ID,
+                        "unit " + document.fromUnit() + " already sent a different document with DocumentId "
+                                + document.edxmlDocumentId(), Map.of("documentId", String.valueOf(document.edxmlDocumentId()))));
+            }
+            Row row = found.get();
+            UUID id = row.getUUID("id");
+            return pool.preparedQuery(Sql.SELECT_DELIVERIES_OF).execute(Tuple.of(id))
+                    .map(rows -> new StoredDocument(id, row.getString("sender_system_id"),
+                            row.getOffsetDateTime("received_at").toInstant(),
+                            RegistryRepository.map(rows, r -> new StoredDocument.Delivery(r.getLong("id"), r.getString("unit_code"))),
+                            true));
+        });
     }
 
     /** Opens a transaction on a dedicated connection for a package larger than one chunk. */
@@ -70,37 +226,9 @@ public final class DocumentRepository {
                 });
     }
 
-    private static Future<StoredDocument> insertRows(SqlConnection conn, NewDocument d) {
-        Tuple params = Tuple.tuple()
-                .addUUID(d.id())
-                .addString(d.kind() == PackageKind.STATUS ? "status" : "document")
-                .addString(d.senderSystemId())
-                .addString(d.fromUnit())
-                .addString(d.edxmlDocumentId())
-                .addUUID(d.responseForId())
-                .addString(d.statusCode())
-                .addValue(d.businessDocType() == null ? null : d.businessDocType().shortValue())
-                .addString(d.subject())
-                .addLong(d.size())
-                .addBuffer(Buffer.buffer(d.sha256()))
-                .addInteger(d.chunkCount());
-        String[] units = new String[d.recipients().size()];
-        String[] systems = new String[units.length];
-        for (int i = 0; i < units.length; i++) {
-            Recipient r = d.recipients().get(i);
-            units[i] = r.unitCode();
-            systems[i] = r.systemId();
-        }
-        return conn.preparedQuery(Sql.INSERT_DOCUMENT).execute(params)
-                .compose(inserted -> conn.preparedQuery(Sql.INSERT_DELIVERIES).execute(Tuple.of(d.id(), units, systems))
-                        .map(rows -> {
-                            List<StoredDocument.Delivery> deliveries = new ArrayList<>(units.length);
-                            for (Row row : rows) {
-                                deliveries.add(new StoredDocument.Delivery(row.getLong("id"), row.getString("unit_code")));
-                            }
-                            return new StoredDocument(d.id(), inserted.iterator().next().getOffsetDateTime(0).toInstant(),
-                                    deliveries);
-                        }));
+    /** The pool, for checks that only need a single statement. */
+    SqlClient client() {
+        return pool;
     }
 
     /**
@@ -123,12 +251,17 @@ public final class DocumentRepository {
             return conn.preparedQuery(Sql.INSERT_CHUNK).execute(Tuple.of(documentId, seq, data)).mapEmpty();
         }
 
-        /** Writes the document row and deliveries, commits, and releases the connection. */
-        public Future<StoredDocument> commit(NewDocument document) {
+        /**
+         * Writes the document row and deliveries and commits; empty (and everything rolled back)
+         * when the document conflicts with an earlier one. Releases the connection either way.
+         */
+        public Future<Optional<StoredDocument>> commit(NewDocument document) {
             ended = true;
-            return insertRows(conn, document)
-                    .compose(stored -> tx.commit().map(stored))
-                    .recover(failure -> tx.rollback().otherwiseEmpty().compose(v -> Future.<StoredDocument>failedFuture(failure)))
+            return insertRows(conn, List.of(new Pending(document, null)))
+                    .compose(results -> results.get(0).isPresent()
+                            ? tx.commit().map(results.get(0))
+                            : tx.rollback().map(Optional.<StoredDocument>empty()))
+                    .recover(failure -> tx.rollback().otherwiseEmpty().compose(v -> Future.<Optional<StoredDocument>>failedFuture(failure)))
                     .eventually(conn::close);
         }
 

@@ -62,18 +62,37 @@ final class Sql {
 
     // documents -----------------------------------------------------------------------------
 
-    static final String INSERT_DOCUMENT =
+    // Many documents in one statement; a conflict on an idempotency index skips that row only.
+    static final String INSERT_DOCUMENTS =
             "insert into document (id, kind, sender_system_id, from_unit, edxml_document_id, response_for_id, status_code,"
-                    + " business_doc_type, subject, size_bytes, sha256, chunk_count)"
-                    + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning received_at";
+                    + " business_doc_type, subject, size_bytes, sha256, chunk_count, signature_status, signature_reason,"
+                    + " signer_subject, signer_serial, signature_algorithm, status_code_known, sender_subject)"
+                    + " select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[],"
+                    + " $8::int2[], $9::text[], $10::int8[], $11::bytea[], $12::int4[], $13::text[], $14::text[], $15::text[],"
+                    + " $16::text[], $17::text[], $18::bool[], $19::text[])"
+                    + " on conflict do nothing returning id, received_at";
 
     static final String INSERT_CHUNK =
             "insert into document_chunk (document_id, seq, data) values ($1, $2, $3)";
 
+    static final String INSERT_CHUNKS =
+            "insert into document_chunk (document_id, seq, data) select * from unnest($1::uuid[], $2::int4[], $3::bytea[])";
+
     static final String INSERT_DELIVERIES =
             "insert into delivery (document_id, unit_code, system_id)"
-                    + " select $1, u, s from unnest($2::text[], $3::text[]) with ordinality as r(u, s, n) order by n"
-                    + " returning id, unit_code";
+                    + " select d, u, s from unnest($1::uuid[], $2::text[], $3::text[]) with ordinality as r(d, u, s, n) order by n"
+                    + " returning id, document_id, unit_code";
+
+    // The document an idempotent replay repeats.
+    static final String SELECT_SAME_DOCUMENT =
+            "select id, sender_system_id, received_at from document"
+                    + " where kind = 'document' and from_unit = $1 and edxml_document_id = $2 and sha256 = $3";
+
+    static final String SELECT_SAME_STATUS =
+            "select id, sender_system_id, received_at from document where kind = 'status' and from_unit = $1 and sha256 = $2";
+
+    static final String SELECT_DELIVERIES_OF =
+            "select id, unit_code from delivery where document_id = $1 order by id";
 
     static final String SELECT_CHUNK =
             "select data from document_chunk where document_id = $1 and seq = $2";

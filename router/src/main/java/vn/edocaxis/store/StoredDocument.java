@@ -4,8 +4,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A committed document and its deliveries, as the submitter is told. */
-public record StoredDocument(UUID id, Instant receivedAt, List<Delivery> deliveries) {
+/**
+ * A committed document and its deliveries, as the submitter is told.
+ *
+ * @param committedAt timestamp of the transaction that committed it
+ * @param replay      true when this submission repeated an earlier one byte for byte: nothing new was stored
+ */
+public record StoredDocument(UUID id, String senderSystemId, Instant committedAt, List<Delivery> deliveries, boolean replay) {
 
     /** One delivery created by the submission. */
     public record Delivery(long id, String unitCode) {
