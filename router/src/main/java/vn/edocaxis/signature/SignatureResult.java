@@ -50,4 +50,13 @@ public record SignatureResult(
     public boolean isAbsent() {
         return status == Status.ABSENT;
     }
+
+    /** Without the certificate's full text, which would swamp a log line. */
+    @Override
+    public String toString() {
+        return "SignatureResult[status=" + status + ", reason=" + reason + ", message=" + message
+                + ", signer=" + signerSubject + ", serial=" + signerSerial + ", signatureAlgorithm=" + signatureAlgorithm
+                + ", digestAlgorithm=" + digestAlgorithm + ", canonicalizationAlgorithm=" + canonicalizationAlgorithm
+                + ", referenceCanonicalization=" + referenceCanonicalization + "]";
+    }
 }
