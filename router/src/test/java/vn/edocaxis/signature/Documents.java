@@ -46,7 +46,8 @@ final class Documents {
                 "        <x:Item x:id=\"1\" id=\"2\" xmlns:x=\"urn:x\" xmlns:z=\"urn:z\">redeclared, same value</x:Item>",
                 "        <edXML:Empty/><edXML:Empty2></edXML:Empty2>",
                 "        <edXML:Attr zeta=\"z\" alpha=\"a&#9;b&#10;c&#13;d &amp; &lt; &gt; &quot; '\" y:w=\"ý kiến\" x:w=\"2\" xml:lang=\"en\"/>",
-                "        <edXML:Tên_đơn_vị giá_trị=\"Sở Thông tin và Truyền thông\">Ủy ban nhân dân tỉnh Nghệ An</edXML:Tên_đơn_vị>",
+                "        <edXML:Tên_đơn_vị giá_trị=\"Sở Thông tin và Truyền thông\">Ủy ban nhân dân tỉnh Nghệ An 😀𝄞</edXML:Tên_đơn_vị>",
+                "        <edXML:Note literal=\"line one\r\n\tline two  end\" emoji=\"😀\">\ttabbed\r\r\n text</edXML:Note>",
                 "        <?edxml-pi inside the header?>",
                 "        <!-- a comment in the header -->",
                 "      </edXML:MessageHeader>",
@@ -88,7 +89,7 @@ final class Documents {
                 "<?xml version='1.0' encoding='UTF-8'?>",
                 "<e:edXML xmlns:e='" + EDXML + "' xmlns:b='urn:b' xmlns:a='urn:a'>",
                 "<e:edXMLEnvelope b:x='1' a:x='2'>",
-                "<e:edXMLHeader xml:lang='vi-VN'>",
+                "<e:edXMLHeader xml:lang='vi-VN' xmlns:ds='http://www.w3.org/2000/09/xmldsig#'>",
                 "<e:MessageHeader><e:Subject>Quyết định &#8220;khẩn&#8221; &#xD;</e:Subject>"
                         + "<d xmlns='urn:default'><e xmlns='urn:default'>same default</e><f xmlns=''>none</f></d><g xmlns=''>no default to undeclare</g>"
                         + "<e:Redeclared xmlns:e='urn:changed'><e:Inside/></e:Redeclared></e:MessageHeader>",

@@ -296,6 +296,9 @@ class VerdictTest {
         String withData = sign(Documents.plain(100).replace("<edXML:edXMLBody>", "<edXML:edXMLBody><edXML:Note>text</edXML:Note><?p data?>"),
                 spec, PKI.rsa);
         assertThat(verify(withData).status()).isEqualTo(Status.VALID);
+        // right after the XML declaration Aalto repeats the declaration's last value
+        String afterDeclaration = sign(Documents.plain(100).replace("?>\n<edXML", "?><?empty?>\n<edXML"), spec, PKI.rsa);
+        assertInvalid(afterDeclaration, SignatureReason.NOT_CANONICALIZABLE);
         String first = sign(Documents.plain(100).replace("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", "<?first?>"), spec, PKI.rsa);
         assertThat(verify(first).status()).as(verify(first).message()).isEqualTo(Status.VALID);
     }
