@@ -7,10 +7,12 @@ package vn.edocaxis.signature;
 public enum SignatureReason {
     /** The Signature element is not a well-formed XML-DSig signature (structure, base64, certificate encoding, size caps). */
     MALFORMED_SIGNATURE,
-    /** A canonicalisation, transform, digest or signature algorithm this verifier does not support. */
+    /**
+     * A canonicalisation, transform, digest or signature algorithm this verifier does not support,
+     * or supported ones arranged otherwise than one Reference URI="" with the enveloped-signature
+     * transform optionally followed by one canonicalisation.
+     */
     UNSUPPORTED_ALGORITHM,
-    /** Supported algorithms arranged in an unsupported way: not exactly one Reference with URI="" and the enveloped-signature transform. */
-    UNSUPPORTED_REFERENCE,
     /** The document cannot be canonicalised (a relative namespace URI, an ambiguous processing instruction, or the exclusive c14n PrefixList after an oversized header). */
     NOT_CANONICALIZABLE,
     /** KeyInfo carries no X509Certificate. */

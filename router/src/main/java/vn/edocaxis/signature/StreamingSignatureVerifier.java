@@ -48,12 +48,21 @@ import vn.edocaxis.signature.XmlDsig.SignatureMethod;
  * the Reference names is kept. The only thing that fallback cannot serve is exclusive c14n with
  * an InclusiveNamespaces PrefixList (reported as {@link SignatureReason#NOT_CANONICALIZABLE}).
  *
- * <p>So the heap this listener holds at any time is at most: the header log (≤ headerCap plus one
- * event, an event being bounded by the parser's token limit or one text segment); the SignedInfo
- * log (≤ 64 KiB); SignatureValue and at most 10 X509Certificate texts of ≤ 64 KiB characters each
- * and a DigestValue of ≤ 1 KiB; at most two canonicalisers, each with a 16 KiB output buffer and
- * the namespace bindings in scope (bounded by the parser's depth and attribute limits); and at
- * most six message digests. None of it grows with the size of the package.
+ * <p><b>The bound.</b> Whatever the package size, this listener holds at most: the header log,
+ * ≤ {@code headerCap} (4 MiB) plus one event, an event being bounded by the parser's token limit
+ * or one text segment; the SignedInfo log, ≤ 64 KiB; the SignatureValue and at most 10
+ * X509Certificate texts of ≤ 64 Ki characters each and a DigestValue of ≤ 1 Ki characters
+ * (≈ 1.4 MiB together); at most two document canonicalisers (one outside the fallback), each with
+ * a 16 KiB output buffer and the namespace bindings in scope, which the parser's depth and
+ * attribute limits bound; at most six message digests. About 6 MiB in the worst case; a 200 MB
+ * package is verified with 16 MB of heap retained in all (see LargePackageStreamingTest).
+ *
+ * <p>The verifier trusts the parser's events. Two defects of Aalto 1.3.3's non-blocking parser
+ * matter here: {@code <?target?>} is reported with the data of the text before it, which makes a
+ * processing instruction whose data equals the preceding text ambiguous (refused as
+ * {@link SignatureReason#NOT_CANONICALIZABLE}); and a 4-byte UTF-8 character split between two
+ * feeds inside an attribute value is decoded as a different character, which the scanner must
+ * prevent by never ending a feed inside a UTF-8 sequence.
  *
  * <p>Call {@link #result()} after the scanner's {@code end()}. One verifier per package; not
  * thread-safe.
@@ -539,11 +548,11 @@ public final class StreamingSignatureVerifier implements XmlEventListener {
             }
         }
         if (s.referenceCount != 1) {
-            fail(SignatureReason.UNSUPPORTED_REFERENCE, "SignedInfo has " + s.referenceCount + " References; only one, URI=\"\", is supported");
+            fail(SignatureReason.UNSUPPORTED_ALGORITHM, "SignedInfo has " + s.referenceCount + " References; only one, URI=\"\", is supported");
             return null;
         }
         if (!"".equals(s.referenceUri)) {
-            fail(SignatureReason.UNSUPPORTED_REFERENCE, s.referenceUri == null
+            fail(SignatureReason.UNSUPPORTED_ALGORITHM, s.referenceUri == null
                     ? "the Reference has no URI; only URI=\"\" (the whole document) is supported"
                     : "the Reference URI is \"" + s.referenceUri + "\"; only URI=\"\" (the whole document) is supported");
             return null;
@@ -551,7 +560,7 @@ public final class StreamingSignatureVerifier implements XmlEventListener {
         List<SignatureElement.Transform> transforms = s.transforms;
         if (transforms.isEmpty() || transforms.size() > 2 || !transforms.get(0).algorithm().equals(XmlDsig.ENVELOPED_SIGNATURE)
                 || (transforms.size() == 2 && C14n.of(transforms.get(1).algorithm()) == null)) {
-            fail(SignatureReason.UNSUPPORTED_REFERENCE,
+            fail(SignatureReason.UNSUPPORTED_ALGORITHM,
                     "the Reference's transforms must be enveloped-signature, optionally followed by one canonicalisation");
             return null;
         }

@@ -168,15 +168,15 @@ class VerdictTest {
 
     @Test
     void unsupportedReferenceShapes() {
-        assertInvalid(replaceOnce(signed, "URI=\"\"", "URI=\"#body\""), SignatureReason.UNSUPPORTED_REFERENCE);
-        assertInvalid(replaceOnce(signed, "<Reference URI=\"\">", "<Reference>"), SignatureReason.UNSUPPORTED_REFERENCE);
+        assertInvalid(replaceOnce(signed, "URI=\"\"", "URI=\"#body\""), SignatureReason.UNSUPPORTED_ALGORITHM);
+        assertInvalid(replaceOnce(signed, "<Reference URI=\"\">", "<Reference>"), SignatureReason.UNSUPPORTED_ALGORITHM);
         String reference = element(signed, "Reference");
-        assertInvalid(replaceOnce(signed, reference, reference + reference), SignatureReason.UNSUPPORTED_REFERENCE);
-        assertInvalid(replaceOnce(signed, element(signed, "Transforms"), ""), SignatureReason.UNSUPPORTED_REFERENCE);
+        assertInvalid(replaceOnce(signed, reference, reference + reference), SignatureReason.UNSUPPORTED_ALGORITHM);
+        assertInvalid(replaceOnce(signed, element(signed, "Transforms"), ""), SignatureReason.UNSUPPORTED_ALGORITHM);
         String transforms = element(signed, "Transforms");
         String reversed = "<Transforms><Transform Algorithm=\"" + EXC + "\"/><Transform Algorithm=\"" + ManualSigner.ENVELOPED
                 + "\"/></Transforms>";
-        assertInvalid(replaceOnce(signed, transforms, reversed), SignatureReason.UNSUPPORTED_REFERENCE);
+        assertInvalid(replaceOnce(signed, transforms, reversed), SignatureReason.UNSUPPORTED_ALGORITHM);
     }
 
     @Test
