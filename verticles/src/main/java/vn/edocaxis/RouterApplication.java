@@ -30,6 +30,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.net.BindException;
+import java.time.Clock;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
@@ -39,13 +40,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.edocaxis.config.ConfigError;
 import vn.edocaxis.config.RouterConfig;
-import vn.edocaxis.config.TlsMaterial;
+import vn.edocaxis.config.KeyMaterial;
 import vn.edocaxis.edxml.XmlLimits;
 import vn.edocaxis.http.ApiRoutes;
 import vn.edocaxis.routing.CallerResolver;
 import vn.edocaxis.service.DeliveryService;
 import vn.edocaxis.service.IntakeLimits;
 import vn.edocaxis.service.IntakeService;
+import vn.edocaxis.service.ReceiptSigner;
+import vn.edocaxis.signature.TrustStoreValidator;
+import vn.edocaxis.store.GroupCommitter;
 import vn.edocaxis.service.Registry;
 import vn.edocaxis.service.RegistryService;
 import vn.edocaxis.store.DeliveryRepository;
@@ -66,13 +70,13 @@ public final class RouterApplication implements AutoCloseable {
 
     private final Vertx vertx;
     private final EmbeddedDatabase embedded;
-    private final TlsMaterial tls;
+    private final KeyMaterial tls;
     private final String engine;
     private final int apiPort;
     private final int opsPort;
     private final RegistryService registry;
 
-    private RouterApplication(Vertx vertx, EmbeddedDatabase embedded, TlsMaterial tls, String engine, int apiPort,
+    private RouterApplication(Vertx vertx, EmbeddedDatabase embedded, KeyMaterial tls, String engine, int apiPort,
                               int opsPort, RegistryService registry) {
         this.vertx = vertx;
         this.embedded = embedded;
@@ -84,7 +88,7 @@ public final class RouterApplication implements AutoCloseable {
     }
 
     public static RouterApplication start(RouterConfig config) throws Exception {
-        TlsMaterial tls = TlsMaterial.resolve(config, DemoDirectory.systemIds());
+        KeyMaterial keys = KeyMaterial.resolve(config, DemoDirectory.systemIds());
         SSLEngineOptions sslEngine = sslEngine(config.tls().engine());
         String engineName = sslEngine instanceof OpenSSLEngineOptions ? OpenSsl.versionString() + " (netty-tcnative)" : "JDK";
 
@@ -129,19 +133,27 @@ public final class RouterApplication implements AutoCloseable {
             Registry registryCache = new Registry(registryRepository);
             RegistryService registry = new RegistryService(registryRepository, registryCache);
             DocumentRepository documents = new DocumentRepository(pool, uploadPool);
-            IntakeService intake = new IntakeService(registryCache, documents, new IntakeLimits(config.api().maxPackageSize(),
+            GroupCommitter committer = new GroupCommitter(documents, vertx.getOrCreateContext(), new GroupCommitter.Limits(
+                    config.storage().batchMaxDocuments(), config.storage().batchMaxBytes(), config.storage().batchMaxInFlight()));
+            TrustStoreValidator signers = new TrustStoreValidator(keys.signerAnchors(), keys.signerCrls(),
+                    config.signatures().requireCrl() ? TrustStoreValidator.RevocationPolicy.REQUIRE_CRL
+                            : TrustStoreValidator.RevocationPolicy.CHECK_IF_AVAILABLE, Clock.systemUTC());
+            Vertx timers = vertx;
+            vertx.setPeriodic(config.signatures().reloadInterval().toMillis(), tick -> timers.executeBlocking(signers::reload, false)
+                    .onSuccess(r -> LOG.info("signer trust material: {}", r.message())));
+            IntakeService intake = new IntakeService(registryCache, documents, committer, new IntakeLimits(config.api().maxPackageSize(),
                     config.storage().chunkSize(), new XmlLimits(config.xml().maxDepth(), config.xml().maxTokenSize(),
-                    config.xml().maxAttributes())));
+                    config.xml().maxAttributes())), signers, new ReceiptSigner(keys.receiptKey(), keys.receiptCertificate()));
             DeliveryService deliveries = new DeliveryService(new DeliveryRepository(pool), documents);
-            CallerResolver resolver = new CallerResolver(tls.operatorFingerprints());
+            CallerResolver resolver = new CallerResolver(keys.operatorFingerprints());
 
             await(registryCache.refresh());
-            if (tls.development() && config.demo().seed() && registryCache.snapshot().systems().isEmpty()) {
+            if (keys.development() && config.demo().seed() && registryCache.snapshot().systems().isEmpty()) {
                 await(DemoDirectory.seed(registry, config.pki().dir()));
                 LOG.info("seeded the demo directory: systems {}", DemoDirectory.systemIds());
             }
 
-            HttpServerOptions apiOptions = apiOptions(config, tls, sslEngine);
+            HttpServerOptions apiOptions = apiOptions(config, keys, sslEngine);
             int instances = config.api().instances() == 0 ? VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE : config.api().instances();
             ApiVerticle[] first = new ApiVerticle[1];
             Vertx v = vertx;
@@ -155,7 +167,7 @@ public final class RouterApplication implements AutoCloseable {
             OpsVerticle ops = new OpsVerticle(config.ops().host(), config.ops().port(), pool, metrics);
             await(vertx.deployVerticle(ops).recover(e -> Future.failedFuture(listenError("ops", config.ops().port(), e))));
 
-            RouterApplication app = new RouterApplication(vertx, embedded, tls, engineName, first[0].actualPort(),
+            RouterApplication app = new RouterApplication(vertx, embedded, keys, engineName, first[0].actualPort(),
                     ops.actualPort(), registry);
             LOG.info("edoc-axis ready: API https://{}:{} ({} instance(s), TLS engine {}), ops http://{}:{}",
                     config.api().host(), app.apiPort, instances, engineName, config.ops().host(), app.opsPort);
@@ -171,7 +183,7 @@ public final class RouterApplication implements AutoCloseable {
         }
     }
 
-    private static HttpServerOptions apiOptions(RouterConfig config, TlsMaterial tls, SSLEngineOptions engine) {
+    private static HttpServerOptions apiOptions(RouterConfig config, KeyMaterial tls, SSLEngineOptions engine) {
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.api().host())
                 .setPort(config.api().port())
@@ -242,7 +254,7 @@ public final class RouterApplication implements AutoCloseable {
         return engine;
     }
 
-    public TlsMaterial tls() {
+    public KeyMaterial keys() {
         return tls;
     }
 

@@ -47,7 +47,7 @@ class StartupTest {
         RouterConfig config = config(Map.of());
         String documentId;
         try (RouterApplication app = RouterApplication.start(config)) {
-            assertThat(app.tls().development()).isTrue();
+            assertThat(app.keys().development()).isTrue();
             assertThat(app.tlsEngine()).contains("BoringSSL");
             HttpResponse<Buffer> sent = call(app, "vpcp", TestPackages.document("000.00.00.G22", List.of("000.00.00.H41"), "restart-1"));
             assertThat(sent.statusCode()).as(sent.bodyAsString()).isEqualTo(201);

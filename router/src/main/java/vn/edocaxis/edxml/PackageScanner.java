@@ -39,6 +39,9 @@ public final class PackageScanner {
     private final XmlEventListener[] listeners;
     private final ByteObserver observer;
     private final byte[] slice = new byte[SLICE];
+    private final byte[] whole = new byte[SLICE + 3];
+    private final byte[] carry = new byte[3];
+    private int carryLength;
 
     // Aalto's async scanner loses line numbers (newlines in the prolog) and its offsets are only
     // right when every feed starts at index 0: every feed does, and lines are counted here.
@@ -119,10 +122,36 @@ public final class PackageScanner {
             checkHead(false);
         }
         if (start < n) {
-            if (start > 0) {
-                System.arraycopy(slice, start, slice, 0, n - start);
+            pushWhole(slice, start, n - start);
+        }
+    }
+
+    /**
+     * Feeds bytes so that no feed ends inside a UTF-8 sequence: Aalto 1.3.3 decodes a four-byte
+     * character split across two feeds in an attribute value as a different character, which
+     * would let a slow client forge content a signature covers. The trailing bytes of an
+     * incomplete sequence wait for the next feed.
+     */
+    private void pushWhole(byte[] bytes, int offset, int length) {
+        int total = carryLength + length;
+        System.arraycopy(carry, 0, whole, 0, carryLength);
+        System.arraycopy(bytes, offset, whole, carryLength, length);
+        int cut = total;
+        for (int back = 1; back <= 3 && total - back >= 0; back++) {
+            int b = whole[total - back] & 0xFF;
+            if ((b & 0xC0) == 0x80) {
+                continue; // continuation byte: look further back for the lead byte
             }
-            push(slice, 0, n - start);
+            int needed = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+            if (needed > back) {
+                cut = total - back;
+            }
+            break;
+        }
+        carryLength = total - cut;
+        System.arraycopy(whole, cut, carry, 0, carryLength);
+        if (cut > 0) {
+            push(whole, 0, cut);
         }
     }
 
@@ -130,6 +159,11 @@ public final class PackageScanner {
     public void end() {
         if (!headDone) {
             checkHead(true);
+        }
+        if (carryLength > 0) {
+            int n = carryLength;
+            carryLength = 0;
+            push(carry.clone(), 0, n); // an incomplete sequence at the very end: the parser reports it
         }
         // Aalto's async scanner checks an end tag only once two more bytes follow it; two newlines
         // (legal after the root, ignored by canonicalisation, never stored) let it finish.
@@ -172,7 +206,7 @@ public final class PackageScanner {
             byte[] pending = head.clone();
             int n = headLength;
             headLength = 0;
-            push(pending, 0, n);
+            pushWhole(pending, 0, n);
         }
     }
 

@@ -12,7 +12,9 @@ import vn.edocaxis.routing.Caller;
 import vn.edocaxis.routing.Recipient;
 import vn.edocaxis.routing.RegistrySnapshot;
 import vn.edocaxis.routing.SubmitRules;
+import vn.edocaxis.signature.CertificateValidator;
 import vn.edocaxis.store.DocumentRepository;
+import vn.edocaxis.store.GroupCommitter;
 import vn.edocaxis.store.SentDocument;
 
 /**
@@ -26,12 +28,23 @@ public final class IntakeService {
 
     private final Registry registry;
     private final DocumentRepository documents;
+    private final GroupCommitter committer;
     private final IntakeLimits limits;
+    private final CertificateValidator signers;
+    private final ReceiptSigner receipts;
 
-    public IntakeService(Registry registry, DocumentRepository documents, IntakeLimits limits) {
+    /**
+     * @param signers  trust anchors and revocation for the certificates that sign packages
+     * @param receipts the router's own key, for the receipts it gives senders
+     */
+    public IntakeService(Registry registry, DocumentRepository documents, GroupCommitter committer, IntakeLimits limits,
+                         CertificateValidator signers, ReceiptSigner receipts) {
         this.registry = registry;
         this.documents = documents;
+        this.committer = committer;
         this.limits = limits;
+        this.signers = signers;
+        this.receipts = receipts;
     }
 
     public IntakeLimits limits() {
@@ -43,7 +56,8 @@ public final class IntakeService {
      * Fails with a {@link RouterException} for every refusal; nothing is stored then.
      */
     public Future<SubmitReceipt> submit(Caller.SystemCaller caller, ReadStream<Buffer> body) {
-        return new IntakeSession(this, caller, documents, limits).run(body);
+        return new IntakeSession(this, caller, documents, committer, limits, signers).run(body)
+                .map(receipt -> receipt.withSigned(receipts.sign(receipt)));
     }
 
     /** Decides the recipients of a parsed package, or refuses it. */

@@ -6,26 +6,38 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import vn.edocaxis.edxml.EnvelopeReader;
 import vn.edocaxis.edxml.PackageHeader;
+import vn.edocaxis.edxml.PackageKind;
 import vn.edocaxis.edxml.PackageScanner;
+import vn.edocaxis.edxml.XmlEventListener;
+import vn.edocaxis.edxml.validation.PackageValidator;
 import vn.edocaxis.error.ErrorCode;
 import vn.edocaxis.error.RouterException;
 import vn.edocaxis.routing.Caller;
+import vn.edocaxis.routing.SignaturePolicy;
+import vn.edocaxis.signature.CertificateValidator;
+import vn.edocaxis.signature.SignatureResult;
+import vn.edocaxis.signature.StreamingSignatureVerifier;
 import vn.edocaxis.store.DocumentRepository;
 import vn.edocaxis.store.DocumentRepository.LargeUpload;
+import vn.edocaxis.store.GroupCommitter;
 import vn.edocaxis.store.Ids;
 import vn.edocaxis.store.NewDocument;
+import vn.edocaxis.store.SignatureRecord;
 import vn.edocaxis.store.StoredDocument;
 
 /**
- * One upload, streamed: every buffer is hashed, parsed (and so checked) and cut into storage
- * chunks as it arrives. A package that fits one chunk is stored in one transaction at the end; a
- * larger one streams its chunks into an open transaction, at most two writes in flight before the
- * body is paused, so an upload holds about three chunks of memory whatever its size. Any refusal
+ * One upload, streamed: every buffer is hashed, parsed once (the events go to the validator, the
+ * envelope reader and the signature verifier together) and cut into storage chunks as it arrives.
+ * A package that fits one chunk is committed by the {@link GroupCommitter} at the end; a larger
+ * one streams its chunks into an open transaction, at most two writes in flight before the body is
+ * paused, so an upload holds about three chunks of package bytes whatever its size. Any refusal
  * or a broken connection rolls everything back.
  *
  * <p>Confined to the context of the request that feeds it.
@@ -37,10 +49,13 @@ final class IntakeSession {
     private final IntakeService service;
     private final Caller.SystemCaller caller;
     private final DocumentRepository documents;
+    private final GroupCommitter committer;
     private final IntakeLimits limits;
     private final UUID documentId = Ids.timeOrdered();
     private final MessageDigest sha256;
     private final EnvelopeReader envelope = new EnvelopeReader();
+    private final PackageValidator validator = new PackageValidator();
+    private final StreamingSignatureVerifier verifier;
     private final PackageScanner scanner;
     private final Promise<SubmitReceipt> result = Promise.promise();
 
@@ -55,17 +70,25 @@ final class IntakeSession {
     private boolean bodyEnded;
     private boolean finished;
 
-    IntakeSession(IntakeService service, Caller.SystemCaller caller, DocumentRepository documents, IntakeLimits limits) {
+    IntakeSession(IntakeService service, Caller.SystemCaller caller, DocumentRepository documents, GroupCommitter committer,
+                  IntakeLimits limits, CertificateValidator signers) {
         this.service = service;
         this.caller = caller;
         this.documents = documents;
+        this.committer = committer;
         this.limits = limits;
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        this.scanner = new PackageScanner(limits.xml(), List.of(envelope), sha256::update);
+        List<XmlEventListener> listeners = new ArrayList<>(List.of(validator, envelope));
+        boolean verify = caller.system().signaturePolicy() != SignaturePolicy.OFF;
+        this.verifier = verify ? new StreamingSignatureVerifier(signers) : null;
+        if (verify) {
+            listeners.add(verifier);
+        }
+        this.scanner = new PackageScanner(limits.xml(), listeners, sha256::update);
     }
 
     Future<SubmitReceipt> run(ReadStream<Buffer> body) {
@@ -73,6 +96,7 @@ final class IntakeSession {
         body.exceptionHandler(this::onBodyFailure);
         body.endHandler(v -> onEnd());
         body.handler(this::onData);
+        body.resume();
         return result.future();
     }
 
@@ -132,16 +156,21 @@ final class IntakeSession {
                 throw new RouterException(ErrorCode.EMPTY_BODY, "the request body is empty: send the edXML package");
             }
             scanner.end();
+            validator.throwIfInvalid();
             PackageHeader header = envelope.header();
             byte[] digest = sha256.digest();
             service.route(caller, header)
-                    .compose(routed -> store(header, routed, digest))
+                    .compose(routed -> {
+                        SignatureRecord signature = checkSignature();
+                        NewDocument document = newDocument(header, routed, digest, signature);
+                        return store(document).map(stored -> new SubmitReceipt(stored.id(), header.kind(), header.fromOrganId(),
+                                stored.senderSystemId(), header.documentId(), size, digest, stored.committedAt(),
+                                stored.deliveries(), stored.replay(), signature, null));
+                    })
                     .onComplete(ar -> {
                         if (ar.succeeded()) {
                             finished = true;
-                            StoredDocument stored = ar.result();
-                            result.tryComplete(new SubmitReceipt(stored.id(), header.kind(), header.fromOrganId(),
-                                    header.documentId(), size, digest, stored.receivedAt(), stored.deliveries()));
+                            result.tryComplete(ar.result());
                         } else {
                             fail(ar.cause());
                         }
@@ -151,32 +180,56 @@ final class IntakeSession {
         }
     }
 
-    private Future<StoredDocument> store(PackageHeader header, IntakeService.Routed routed, byte[] digest) {
-        int chunkCount = chunksWritten + (current.length() > 0 ? 1 : 0);
-        NewDocument document = new NewDocument(documentId, header.kind(), caller.systemId(), header.fromOrganId(),
-                header.documentId(), routed.responseForId(), header.statusCode(), businessDocType(header),
-                header.subject(), size, digest, chunkCount, routed.recipients());
-        if (upload == null) {
-            return documents.insert(document, current);
+    /** Applies the sending system's policy: a present and wrong signature is always refused. */
+    private SignatureRecord checkSignature() {
+        if (verifier == null) {
+            return new SignatureRecord("not-checked", null, null, null, null);
         }
-        Buffer last = current;
-        int seq = chunksWritten;
-        Future<Void> previous = lastWrite;
-        return upload.compose(u -> previous
-                .compose(v -> last.length() > 0 ? u.writeChunk(seq, last) : Future.succeededFuture())
-                .compose(v -> u.commit(document)));
+        SignatureResult signature = verifier.result();
+        switch (signature.status()) {
+            case ABSENT -> {
+                if (caller.system().signaturePolicy() == SignaturePolicy.REQUIRE) {
+                    throw new RouterException(ErrorCode.SIGNATURE_REQUIRED,
+                            "system " + caller.systemId() + " must sign its packages (XML-DSig in edXMLHeader)");
+                }
+                return SignatureRecord.ABSENT;
+            }
+            case INVALID -> throw new RouterException(ErrorCode.SIGNATURE_INVALID,
+                    "the package's signature does not verify: " + signature.message(),
+                    Map.of("reason", signature.reason().name()));
+            default -> {
+                return new SignatureRecord("valid", null, signature.signerSubject(), signature.signerSerial(),
+                        signature.signatureAlgorithm());
+            }
+        }
+    }
+
+    private NewDocument newDocument(PackageHeader header, IntakeService.Routed routed, byte[] digest, SignatureRecord signature) {
+        int chunkCount = chunksWritten + (current.length() > 0 ? 1 : 0);
+        Boolean codeKnown = header.kind() == PackageKind.STATUS ? !validator.unknownStatusCode() : null;
+        return new NewDocument(documentId, header.kind(), caller.systemId(), header.fromOrganId(),
+                header.documentId(), routed.responseForId(), header.statusCode(), businessDocType(header),
+                header.subject(), size, digest, chunkCount, routed.recipients(), signature, codeKnown, caller.subject());
+    }
+
+    private Future<StoredDocument> store(NewDocument document) {
+        Future<Optional<StoredDocument>> stored;
+        if (upload == null) {
+            stored = committer.commit(document, current);
+        } else {
+            Buffer last = current;
+            int seq = chunksWritten;
+            Future<Void> previous = lastWrite;
+            stored = upload.compose(u -> previous
+                    .compose(v -> last.length() > 0 ? u.writeChunk(seq, last) : Future.succeededFuture())
+                    .compose(v -> u.commit(document)));
+        }
+        return stored.compose(found -> found.isPresent() ? Future.succeededFuture(found.get()) : documents.resolveConflict(document));
     }
 
     private static Integer businessDocType(PackageHeader header) {
         String type = header.businessDocType();
-        if (type == null) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(type);
-        } catch (NumberFormatException e) {
-            throw new RouterException(ErrorCode.EDXML_INVALID, "BussinessDocType must be a number, found " + type);
-        }
+        return type == null ? null : Integer.valueOf(type); // the validator has checked it is 0-3
     }
 
     private void onBodyFailure(Throwable failure) {
@@ -194,6 +247,10 @@ final class IntakeSession {
         finished = true;
         if (upload != null) {
             upload.onSuccess(LargeUpload::abort);
+        }
+        if (paused) {
+            paused = false;
+            body.resume(); // let the failure handler drain what the client still sends
         }
         result.tryFail(failure);
     }

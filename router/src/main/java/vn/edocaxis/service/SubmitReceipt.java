@@ -4,9 +4,23 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import vn.edocaxis.edxml.PackageKind;
+import vn.edocaxis.store.SignatureRecord;
 import vn.edocaxis.store.StoredDocument;
 
-/** What the sender is told once its package is committed. */
-public record SubmitReceipt(UUID documentId, PackageKind kind, String fromUnit, String edxmlDocumentId,
-                            long size, byte[] sha256, Instant receivedAt, List<StoredDocument.Delivery> deliveries) {
+/**
+ * What the sender is told once its package is committed.
+ *
+ * @param committedAt  timestamp of the committing transaction
+ * @param replay       the package repeated an earlier submission byte for byte; this is the earlier answer
+ * @param signature    what the router found of the package's XML signature
+ * @param signed       the receipt as a JWS signed by the router (null until signed)
+ */
+public record SubmitReceipt(UUID documentId, PackageKind kind, String fromUnit, String senderSystemId, String edxmlDocumentId,
+                            long size, byte[] sha256, Instant committedAt, List<StoredDocument.Delivery> deliveries,
+                            boolean replay, SignatureRecord signature, String signed) {
+
+    public SubmitReceipt withSigned(String jws) {
+        return new SubmitReceipt(documentId, kind, fromUnit, senderSystemId, edxmlDocumentId, size, sha256, committedAt,
+                deliveries, replay, signature, jws);
+    }
 }

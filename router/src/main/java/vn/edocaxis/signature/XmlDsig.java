@@ -31,7 +31,17 @@ final class XmlDsig {
             this.withComments = withComments;
         }
 
+        /**
+         * The VXP SDK writes exclusive c14n as {@code http://www.w3.org/TR/xml-exc-c14n#} (the
+         * recommendation's address, not its algorithm URI). Read as exclusive c14n; the digest
+         * must still match, so accepting the alias cannot make a wrong signature verify.
+         */
+        static final String LEGACY_EXCLUSIVE_URI = "http://www.w3.org/TR/xml-exc-c14n#";
+
         static C14n of(String uri) {
+            if (LEGACY_EXCLUSIVE_URI.equals(uri)) {
+                return EXCLUSIVE;
+            }
             for (C14n c : values()) {
                 if (c.uri.equals(uri)) {
                     return c;

@@ -52,7 +52,9 @@ public final class DeliveryRepository {
                 row.getInteger("fail_count"), row.getString("last_error"),
                 "status".equals(row.getString("kind")) ? PackageKind.STATUS : PackageKind.DOCUMENT,
                 row.getString("from_unit"), row.getString("edxml_document_id"), row.getString("status_code"),
-                row.getString("subject"), row.getLong("size_bytes"), row.getBuffer("sha256").getBytes());
+                row.getString("subject"), row.getLong("size_bytes"), row.getBuffer("sha256").getBytes(),
+                new SignatureRecord(row.getString("signature_status"), row.getString("signature_reason"),
+                        row.getString("signer_subject"), row.getString("signer_serial"), row.getString("signature_algorithm")));
     }
 
     private static Instant instant(OffsetDateTime time) {

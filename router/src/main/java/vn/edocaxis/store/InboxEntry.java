@@ -7,5 +7,5 @@ import vn.edocaxis.edxml.PackageKind;
 /** A pending delivery as its recipient system lists it. */
 public record InboxEntry(long deliveryId, UUID documentId, String unitCode, Instant createdAt, Instant downloadedAt,
                          int failCount, String lastError, PackageKind kind, String fromUnit, String edxmlDocumentId,
-                         String statusCode, String subject, long size, byte[] sha256) {
+                         String statusCode, String subject, long size, byte[] sha256, SignatureRecord signature) {
 }

@@ -109,7 +109,8 @@ final class Sql {
 
     static final String SELECT_INBOX =
             "select d.id, d.document_id, d.unit_code, d.created_at, d.downloaded_at, d.fail_count, d.last_error,"
-                    + " m.kind, m.from_unit, m.edxml_document_id, m.status_code, m.subject, m.size_bytes, m.sha256"
+                    + " m.kind, m.from_unit, m.edxml_document_id, m.status_code, m.subject, m.size_bytes, m.sha256,"
+                    + " m.signature_status, m.signature_reason, m.signer_subject, m.signer_serial, m.signature_algorithm"
                     + " from delivery d join document m on m.id = d.document_id"
                     + " where d.system_id = $1 and d.state = 'pending' and d.id > $2 order by d.id limit $3";
 

@@ -122,6 +122,27 @@ class PackageScannerTest {
     }
 
     @Test
+    void fourByteCharactersSplitAcrossFeedsReadTheSameAsWhole() {
+        // Aalto 1.3.3 on its own decodes U+10031 split between two feeds inside an attribute value
+        // as U+0031: a slow client could make the listeners see other text than the bytes say.
+        String value = "\uD800\uDC31000";
+        byte[] doc = utf8("<a v=\"" + value + "\">t\uD800\uDC31</a>");
+        for (int slice = 1; slice <= 8; slice++) {
+            StringBuilder attribute = new StringBuilder();
+            StringBuilder text = new StringBuilder();
+            scan(doc, slice, (reader, event) -> {
+                if (event == XMLStreamConstants.START_ELEMENT) {
+                    attribute.append(reader.getAttributeValue(0));
+                } else if (event == XMLStreamConstants.CHARACTERS) {
+                    text.append(reader.getText());
+                }
+            });
+            assertThat(attribute.toString()).as("slice %d", slice).isEqualTo(value);
+            assertThat(text.toString()).as("slice %d", slice).isEqualTo("t\uD800\uDC31");
+        }
+    }
+
+    @Test
     void encodingsOtherThanUtf8AreRefused() {
         assertThat(codeOf("<?xml version='1.0' encoding='UTF-16'?><a/>".getBytes(StandardCharsets.UTF_16)))
                 .isEqualTo(ErrorCode.XML_ENCODING_UNSUPPORTED);

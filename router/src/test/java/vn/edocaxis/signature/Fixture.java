@@ -48,11 +48,8 @@ final class Fixture {
     }
 
     /**
-     * Runs the package through the scanner with a verifier, feeding slices of about the given size.
-     * A slice never ends inside a 4-byte UTF-8 sequence: Aalto 1.3.3 decodes such a character
-     * split between two feeds inside an attribute value as a wrong BMP character (U+1xxxx becomes
-     * U+xxxx). That is a parser defect the scanner must keep away from every listener; until it
-     * does, this helper does. Splits of 2- and 3-byte sequences, which Aalto handles, still occur.
+     * Runs the package through the scanner with a verifier, feeding slices of the given size, so
+     * that multi-byte characters are split wherever the slices fall (the scanner must cope).
      */
     static StreamingSignatureVerifier scan(byte[] bytes, CertificateValidator validator, long headerCap, int slice, boolean capture) {
         StreamingSignatureVerifier verifier = new StreamingSignatureVerifier(validator, headerCap);
@@ -60,18 +57,8 @@ final class Fixture {
             verifier.captureReferenceBytes();
         }
         PackageScanner scanner = new PackageScanner(XmlLimits.DEFAULT, List.of(verifier));
-        int off = 0;
-        while (off < bytes.length) {
-            int end = Math.min(off + slice, bytes.length);
-            int lead = end;
-            while (lead > off && lead > end - 4 && lead < bytes.length && (bytes[lead] & 0xC0) == 0x80) {
-                lead--;
-            }
-            if (lead < end && (bytes[lead] & 0xF8) == 0xF0) {
-                end = lead > off ? lead : lead + 4;
-            }
-            scanner.feed(bytes, off, end - off);
-            off = end;
+        for (int off = 0; off < bytes.length; off += slice) {
+            scanner.feed(bytes, off, Math.min(slice, bytes.length - off));
         }
         scanner.end();
         return verifier;

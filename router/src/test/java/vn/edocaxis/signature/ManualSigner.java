@@ -24,6 +24,8 @@ final class ManualSigner {
     static final String C14N_COMMENTS = C14N + "#WithComments";
     static final String EXC = "http://www.w3.org/2001/10/xml-exc-c14n#";
     static final String EXC_COMMENTS = EXC + "WithComments";
+    /** How the VXP SDK spells exclusive c14n. */
+    static final String EXC_SDK_SPELLING = "http://www.w3.org/TR/xml-exc-c14n#";
     static final String ENVELOPED = DSIG + "enveloped-signature";
     static final String SHA1 = DSIG + "sha1";
     static final String SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256";
@@ -74,7 +76,7 @@ final class ManualSigner {
             if (referenceC14n == null || referenceC14n.equals(C14N_COMMENTS)) {
                 return C14N;
             }
-            return referenceC14n.equals(EXC_COMMENTS) ? EXC : referenceC14n;
+            return referenceC14n.equals(EXC_COMMENTS) || referenceC14n.equals(EXC_SDK_SPELLING) ? EXC : referenceC14n;
         }
     }
 

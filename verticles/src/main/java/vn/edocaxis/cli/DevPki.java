@@ -55,6 +55,8 @@ public final class DevPki {
     public static final String SERVER_KEY = "server.key";
     public static final String OPERATOR = "operator";
     public static final String SYSTEMS_DIR = "systems";
+    public static final String SIGNERS_DIR = "signers";
+    public static final String RECEIPT = "receipt";
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration LIFETIME = Duration.ofDays(825);
@@ -97,10 +99,16 @@ public final class DevPki {
             pki.writeKey(CA_KEY, caKeys.getPrivate());
             pki.writeCrl();
 
-            pki.issue(SERVER_CERT, SERVER_KEY, "CN=localhost,O=edoc-axis development", true);
+            pki.issueEndEntity("server", "CN=localhost,O=edoc-axis development", newKeyPair(),
+                    KeyUsage.digitalSignature | KeyUsage.keyAgreement, KeyPurposeId.id_kp_serverAuth, new GeneralNames(new GeneralName[] {
+                            new GeneralName(GeneralName.dNSName, "localhost"),
+                            new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                            new GeneralName(GeneralName.iPAddress, "::1")}));
             pki.issueClient(OPERATOR, "CN=operator,OU=operators,O=edoc-axis development");
+            pki.issueEndEntity(RECEIPT, "CN=edoc-axis receipts,O=edoc-axis development", ed25519(), KeyUsage.digitalSignature, null, null);
             for (String system : systemIds) {
                 pki.issueClient(SYSTEMS_DIR + "/" + system, "CN=" + system + ",OU=systems,O=edoc-axis development");
+                pki.issueSigner(SIGNERS_DIR + "/" + system, "CN=Văn thư " + system + ",OU=signers,O=edoc-axis development");
             }
             return pki;
         } catch (IOException e) {
@@ -121,7 +129,45 @@ public final class DevPki {
     /** Issues a client certificate and key as {@code <name>.crt} and {@code <name>.key} under the PKI directory. */
     public X509Certificate issueClient(String name, String subject) {
         try {
-            return issue(name + ".crt", name + ".key", subject, false);
+            return issueEndEntity(name, subject, newKeyPair(), KeyUsage.digitalSignature | KeyUsage.keyAgreement,
+                    KeyPurposeId.id_kp_clientAuth, null);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot issue " + subject, e);
+        }
+    }
+
+    /** Issues a document-signing certificate (RSA-2048, digitalSignature and nonRepudiation) as {@code <name>.crt/.key}. */
+    public X509Certificate issueSigner(String name, String subject) {
+        try {
+            KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+            rsa.initialize(2048, RANDOM);
+            return issueEndEntity(name, subject, rsa.generateKeyPair(), KeyUsage.digitalSignature | KeyUsage.nonRepudiation, null, null);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot issue " + subject, e);
+        }
+    }
+
+    private X509Certificate issueEndEntity(String name, String subject, KeyPair keys, int keyUsage, KeyPurposeId purpose,
+                                           GeneralNames alternativeNames) {
+        try {
+            Instant now = Instant.now();
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCert, serial(),
+                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(LIFETIME)), new X500Name(subject), keys.getPublic());
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(keyUsage));
+            if (purpose != null) {
+                builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+            }
+            builder.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
+            builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
+            if (alternativeNames != null) {
+                builder.addExtension(Extension.subjectAlternativeName, false, alternativeNames);
+            }
+            X509Certificate cert = sign(builder, caKeys.getPrivate());
+            write(name + ".crt", pem(cert));
+            writeKey(name + ".key", keys.getPrivate());
+            return cert;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException | OperatorCreationException e) {
@@ -129,29 +175,12 @@ public final class DevPki {
         }
     }
 
-    private X509Certificate issue(String certFile, String keyFile, String subject, boolean server)
-            throws GeneralSecurityException, OperatorCreationException, IOException {
-        KeyPair keys = newKeyPair();
-        Instant now = Instant.now();
-        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCert, serial(),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(LIFETIME)), new X500Name(subject), keys.getPublic());
-        JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
-        builder.addExtension(Extension.extendedKeyUsage, false,
-                new ExtendedKeyUsage(server ? KeyPurposeId.id_kp_serverAuth : KeyPurposeId.id_kp_clientAuth));
-        builder.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
-        builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
-        if (server) {
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                    new GeneralName(GeneralName.dNSName, "localhost"),
-                    new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                    new GeneralName(GeneralName.iPAddress, "::1")}));
+    private static KeyPair ed25519() {
+        try {
+            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks Ed25519", e);
         }
-        X509Certificate cert = sign(builder, caKeys.getPrivate());
-        write(certFile, pem(cert));
-        writeKey(keyFile, keys.getPrivate());
-        return cert;
     }
 
     private void writeCrl() throws IOException, OperatorCreationException, GeneralSecurityException {
@@ -210,7 +239,9 @@ public final class DevPki {
                 .append("  root CA            ").append(abs.resolve(CA_CERT)).append(" (key ").append(CA_KEY).append(", CRL ")
                 .append(CA_CRL).append(")\n")
                 .append("  router server      ").append(abs.resolve(SERVER_CERT)).append(" / ").append(SERVER_KEY).append('\n')
-                .append("  operator (admin)   ").append(abs.resolve(OPERATOR + ".crt")).append(" / ").append(OPERATOR).append(".key\n");
+                .append("  operator (admin)   ").append(abs.resolve(OPERATOR + ".crt")).append(" / ").append(OPERATOR).append(".key\n")
+                .append("  receipt signing    ").append(abs.resolve(RECEIPT + ".crt")).append(" / ").append(RECEIPT).append(".key\n")
+                .append("  document signers   ").append(abs.resolve(SIGNERS_DIR)).append("/<system>.crt / .key\n");
         for (String system : systemIds) {
             out.append("  system ").append(String.format("%-12s", system))
                     .append(abs.resolve(SYSTEMS_DIR).resolve(system + ".crt")).append(" / ").append(system).append(".key\n");

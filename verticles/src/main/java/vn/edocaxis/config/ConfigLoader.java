@@ -130,10 +130,26 @@ public final class ConfigLoader {
                 Path.of(text(c, "database.embedded.dir")), port(c, "database.embedded.port", true));
 
         long chunk = bytes(c, "storage.chunk-size", 16 * 1024, 16L * 1024 * 1024);
-        RouterConfig.Storage storage = new RouterConfig.Storage((int) chunk);
+        RouterConfig.Storage storage = new RouterConfig.Storage((int) chunk, range(c, "storage.batch.max-documents", 1, 100_000),
+                bytes(c, "storage.batch.max-bytes", chunk, 1L << 30), range(c, "storage.batch.max-in-flight", 1, 64));
+        String revocation = c.getString("signature.revocation").strip();
+        if (!revocation.equals("require-crl") && !revocation.equals("check-if-available")) {
+            throw new ConfigError("signature.revocation must be require-crl or check-if-available, found " + revocation
+                    + " (" + c.getValue("signature.revocation").origin().description() + ")");
+        }
+        RouterConfig.Signatures signatures = new RouterConfig.Signatures(optionalFile(c, "signature.trust-anchors"),
+                filesOrDirectories(c, "signature.crls"), revocation.equals("require-crl"), duration(c, "signature.reload-interval"));
+        Path receiptKey = optionalFile(c, "receipts.signing-key");
+        Path receiptCert = optionalFile(c, "receipts.certificate");
+        if ((receiptKey == null) != (receiptCert == null)) {
+            throw new ConfigError("receipts.signing-key and receipts.certificate must be set together ("
+                    + c.getValue("receipts.signing-key").origin().description() + ")");
+        }
+        RouterConfig.Receipts receipts = new RouterConfig.Receipts(receiptKey, receiptCert);
         RouterConfig.Xml xml = new RouterConfig.Xml(range(c, "xml.max-depth", 16, 10_000),
                 (int) bytes(c, "xml.max-token-size", 4096, 64L * 1024 * 1024), range(c, "xml.max-attributes", 16, 100_000));
-        return new RouterConfig(api, ops, tls, pki, database, storage, xml, new RouterConfig.Demo(c.getBoolean("demo.seed")));
+        return new RouterConfig(api, ops, tls, pki, database, storage, xml, signatures, receipts,
+                new RouterConfig.Demo(c.getBoolean("demo.seed")));
     }
 
     private static <T> T guard(Supplier<T> read) {
@@ -203,6 +219,19 @@ public final class ConfigLoader {
                     + c.getValue(key).origin().description() + ")");
         }
         return path;
+    }
+
+    private static List<Path> filesOrDirectories(Config c, String key) {
+        List<Path> out = new ArrayList<>();
+        for (String value : c.getStringList(key)) {
+            Path path = Path.of(value.strip());
+            if (!Files.isReadable(path)) {
+                throw new ConfigError(key + ": " + path + " does not exist or cannot be read ("
+                        + c.getValue(key).origin().description() + ")");
+            }
+            out.add(path);
+        }
+        return List.copyOf(out);
     }
 
     private static List<Path> files(Config c, String key) {

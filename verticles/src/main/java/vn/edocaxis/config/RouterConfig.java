@@ -8,7 +8,8 @@ import java.util.List;
  * The whole configuration, validated once at start-up. Keys and defaults are documented in
  * {@code conf/router.conf}; {@link ConfigLoader} builds this from it and the overrides.
  */
-public record RouterConfig(Api api, Ops ops, Tls tls, Pki pki, Database database, Storage storage, Xml xml, Demo demo) {
+public record RouterConfig(Api api, Ops ops, Tls tls, Pki pki, Database database, Storage storage, Xml xml,
+                           Signatures signatures, Receipts receipts, Demo demo) {
 
     public record Api(String host, int port, int instances, long maxPackageSize, Duration idleTimeout) {
     }
@@ -39,7 +40,15 @@ public record RouterConfig(Api api, Ops ops, Tls tls, Pki pki, Database database
         }
     }
 
-    public record Storage(int chunkSize) {
+    public record Storage(int chunkSize, int batchMaxDocuments, long batchMaxBytes, int batchMaxInFlight) {
+    }
+
+    /** Null paths mean: the development PKI's, or the TLS bundle. */
+    public record Signatures(Path trustAnchors, List<Path> crls, boolean requireCrl, Duration reloadInterval) {
+    }
+
+    /** Null paths mean: the development PKI's receipt key, or the TLS server key. */
+    public record Receipts(Path signingKey, Path certificate) {
     }
 
     public record Xml(int maxDepth, int maxTokenSize, int maxAttributes) {

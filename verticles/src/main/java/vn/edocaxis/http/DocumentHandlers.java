@@ -48,6 +48,9 @@ final class DocumentHandlers {
                 ctx.fail(ar.cause());
                 return;
             }
+            if (ar.result().replay()) {
+                ctx.response().putHeader("Idempotent-Replayed", "true");
+            }
             ctx.response().setStatusCode(201)
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
                     .putHeader(HttpHeaders.LOCATION, "/v1/documents/" + ar.result().documentId())

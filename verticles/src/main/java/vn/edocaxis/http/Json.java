@@ -12,6 +12,7 @@ import vn.edocaxis.service.DeliveryService;
 import vn.edocaxis.service.SubmitReceipt;
 import vn.edocaxis.store.AckOutcome;
 import vn.edocaxis.store.InboxEntry;
+import vn.edocaxis.store.SignatureRecord;
 import vn.edocaxis.store.StoredDocument;
 
 /** JSON shapes of the native API (documented in docs/API.md). */
@@ -34,8 +35,21 @@ final class Json {
                 .put("edxmlDocumentId", r.edxmlDocumentId())
                 .put("size", r.size())
                 .put("sha256", HEX.formatHex(r.sha256()))
-                .put("receivedAt", time(r.receivedAt()))
-                .put("deliveries", deliveries);
+                .put("committedAt", time(r.committedAt()))
+                .put("signature", signature(r.signature()))
+                .put("deliveries", deliveries)
+                .put("receipt", r.signed());
+    }
+
+    static JsonObject signature(SignatureRecord s) {
+        JsonObject json = new JsonObject().put("status", s.status());
+        if (s.reason() != null) {
+            json.put("reason", s.reason());
+        }
+        if (s.subject() != null) {
+            json.put("signer", s.subject()).put("serial", s.serial()).put("algorithm", s.algorithm());
+        }
+        return json;
     }
 
     static JsonObject inbox(DeliveryService.InboxPage page) {
@@ -55,7 +69,8 @@ final class Json {
                     .put("createdAt", time(e.createdAt()))
                     .put("downloadedAt", time(e.downloadedAt()))
                     .put("failCount", e.failCount())
-                    .put("lastError", e.lastError()));
+                    .put("lastError", e.lastError())
+                    .put("signature", signature(e.signature())));
         }
         return new JsonObject().put("items", items).put("nextCursor", page.nextCursor());
     }

@@ -76,9 +76,17 @@ class AdminApiTest {
         try {
             JsonObject me = ok(await(quangninh.get("/v1/me").send()), 200);
             assertThat(me.getJsonObject("system").getString("id")).isEqualTo("quangninh");
+            Buffer unsigned = Buffer.buffer(TestPackages.document("000.01.00.H49", List.of("000.00.00.G22"), "qn-1"));
+            long rows = router.db.storedRows();
+            refused(await(quangninh.post("/v1/documents").putHeader("Content-Type", "application/xml").sendBuffer(unsigned)),
+                    422, "SIGNATURE_REQUIRED");
+            assertThat(router.db.storedRows()).isEqualTo(rows);
+            ok(await(operator.patch("/v1/admin/systems/quangninh").sendJsonObject(new JsonObject()
+                    .put("signaturePolicy", "verify-if-present"))), 200);
             HttpResponse<Buffer> sent = await(quangninh.post("/v1/documents").putHeader("Content-Type", "application/xml")
-                    .sendBuffer(Buffer.buffer(TestPackages.document("000.01.00.H49", List.of("000.00.00.G22"), "qn-1"))));
+                    .sendBuffer(unsigned));
             assertThat(sent.statusCode()).as(sent.bodyAsString()).isEqualTo(201);
+            assertThat(sent.bodyAsJsonObject().getJsonObject("signature").getString("status")).isEqualTo("absent");
 
             // unbinding the certificate cuts the system off at once
             ok(await(operator.delete("/v1/admin/systems/quangninh/certificates/" + bound.getString("fingerprint")).send()), 204);

@@ -1,0 +1,122 @@
+package vn.edocaxis.store;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit: concurrent submissions share transactions. A submission is written at once when
+ * fewer than {@code maxInFlight} batch transactions are running; otherwise it waits for the next
+ * one, which takes everything queued (up to {@code maxDocuments} or {@code maxBytes}). So an idle
+ * router commits each document alone with no added wait, and a busy one amortises each commit
+ * over many documents: the busier, the bigger the batches.
+ *
+ * <p>A batch that fails as a whole (not a conflict: those skip one row) is retried document by
+ * document, so one bad document never fails the others. A document whose batch fails with the
+ * database gone fails; its submitter was never told it was stored.
+ *
+ * <p>All state is confined to one Vert.x context; callers on any context get their future
+ * completed on their own context.
+ */
+public final class GroupCommitter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
+
+    /** Limits of one batch transaction and of how many run at once. */
+    public record Limits(int maxDocuments, long maxBytes, int maxInFlight) {
+        public static final Limits DEFAULT = new Limits(256, 8L * 1024 * 1024, 2);
+    }
+
+    private record Item(DocumentRepository.Pending pending, Promise<Optional<StoredDocument>> promise, Context caller) {
+
+        /** Completes on the caller's context, whose state the callbacks touch. */
+        void complete(Optional<StoredDocument> result, Throwable failure) {
+            Runnable done = () -> {
+                if (failure == null) {
+                    promise.tryComplete(result);
+                } else {
+                    promise.tryFail(failure);
+                }
+            };
+            if (caller == null) {
+                done.run();
+            } else {
+                caller.runOnContext(v -> done.run());
+            }
+        }
+    }
+
+    private final DocumentRepository documents;
+    private final Context context;
+    private final Limits limits;
+    private final ArrayDeque<Item> queue = new ArrayDeque<>();
+    private int inFlight;
+
+    public GroupCommitter(DocumentRepository documents, Context context, Limits limits) {
+        this.documents = documents;
+        this.context = context;
+        this.limits = limits;
+    }
+
+    /**
+     * Commits a one-chunk package with its deliveries, alone or with others. Empty when it
+     * conflicted with an earlier document (see {@link DocumentRepository#resolveConflict}).
+     */
+    public Future<Optional<StoredDocument>> commit(NewDocument document, Buffer chunk) {
+        Promise<Optional<StoredDocument>> promise = Promise.promise();
+        Item item = new Item(new DocumentRepository.Pending(document, chunk), promise, Vertx.currentContext());
+        context.runOnContext(v -> {
+            queue.add(item);
+            flush();
+        });
+        return promise.future();
+    }
+
+    private void flush() {
+        while (inFlight < limits.maxInFlight() && !queue.isEmpty()) {
+            List<Item> batch = new ArrayList<>();
+            long bytes = 0;
+            while (!queue.isEmpty() && batch.size() < limits.maxDocuments()
+                    && (batch.isEmpty() || bytes + queue.peek().pending().chunk().length() <= limits.maxBytes())) {
+                Item item = queue.poll();
+                bytes += item.pending().chunk().length();
+                batch.add(item);
+            }
+            inFlight++;
+            write(batch).onComplete(done -> {
+                inFlight--;
+                flush();
+            });
+        }
+    }
+
+    private Future<Void> write(List<Item> batch) {
+        return documents.insertBatch(batch.stream().map(Item::pending).toList())
+                .map(results -> {
+                    for (int i = 0; i < batch.size(); i++) {
+                        batch.get(i).complete(results.get(i), null);
+                    }
+                    return (Void) null;
+                })
+                .recover(failure -> {
+                    if (batch.size() == 1) {
+                        batch.get(0).complete(null, failure);
+                        return Future.succeededFuture();
+                    }
+                    LOG.warn("batch of {} documents failed ({}); committing them one by one", batch.size(), failure.toString());
+                    Future<Void> chain = Future.succeededFuture();
+                    for (Item item : batch) {
+                        chain = chain.compose(v -> write(List.of(item)));
+                    }
+                    return chain;
+                });
+    }
+}
