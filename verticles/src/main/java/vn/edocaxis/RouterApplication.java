@@ -1,5 +1,6 @@
 package vn.edocaxis;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -135,6 +136,10 @@ public final class RouterApplication implements AutoCloseable {
             DocumentRepository documents = new DocumentRepository(pool, uploadPool);
             GroupCommitter committer = new GroupCommitter(documents, vertx.getOrCreateContext(), new GroupCommitter.Limits(
                     config.storage().batchMaxDocuments(), config.storage().batchMaxBytes(), config.storage().batchMaxInFlight()));
+            FunctionCounter.builder("edoc.group.commit.batches", committer, GroupCommitter::batches)
+                    .description("Batch transactions of the group committer").register(metrics);
+            FunctionCounter.builder("edoc.group.commit.documents", committer, GroupCommitter::batchedDocuments)
+                    .description("Documents committed by the group committer").register(metrics);
             TrustStoreValidator signers = new TrustStoreValidator(keys.signerAnchors(), keys.signerCrls(),
                     config.signatures().requireCrl() ? TrustStoreValidator.RevocationPolicy.REQUIRE_CRL
                             : TrustStoreValidator.RevocationPolicy.CHECK_IF_AVAILABLE, Clock.systemUTC());

@@ -64,7 +64,6 @@ final class IntakeSession {
     private Buffer current = Buffer.buffer();
     private int chunksWritten;
     private Future<LargeUpload> upload;
-    private Future<Void> lastWrite = Future.succeededFuture();
     private int writesInFlight;
     private boolean paused;
     private boolean bodyEnded;
@@ -123,15 +122,18 @@ final class IntakeSession {
         }
     }
 
+    /**
+     * Queues a chunk on the upload's connection. Its statements run in order on that one
+     * connection, so writes need no chaining (a chain of futures would keep every chunk reachable
+     * until the last one); a failed write aborts the transaction and so the final commit.
+     */
     private void writeChunk(Buffer chunk) {
         int seq = chunksWritten++;
         if (upload == null) {
             upload = documents.beginLargeUpload(documentId);
         }
-        Future<Void> previous = lastWrite;
         writesInFlight++;
-        lastWrite = upload.compose(u -> previous.compose(v -> u.writeChunk(seq, chunk)));
-        lastWrite.onComplete(ar -> {
+        upload.compose(u -> u.writeChunk(seq, chunk)).onComplete(ar -> {
             writesInFlight--;
             if (ar.failed()) {
                 fail(ar.cause());
@@ -219,9 +221,7 @@ final class IntakeSession {
         } else {
             Buffer last = current;
             int seq = chunksWritten;
-            Future<Void> previous = lastWrite;
-            stored = upload.compose(u -> previous
-                    .compose(v -> last.length() > 0 ? u.writeChunk(seq, last) : Future.succeededFuture())
+            stored = upload.compose(u -> (last.length() > 0 ? u.writeChunk(seq, last) : Future.<Void>succeededFuture())
                     .compose(v -> u.commit(document)));
         }
         return stored.compose(found -> found.isPresent() ? Future.succeededFuture(found.get()) : documents.resolveConflict(document));

@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,8 @@ public final class GroupCommitter {
     private final Context context;
     private final Limits limits;
     private final ArrayDeque<Item> queue = new ArrayDeque<>();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong batchedDocuments = new AtomicLong();
     private int inFlight;
 
     public GroupCommitter(DocumentRepository documents, Context context, Limits limits) {
@@ -91,11 +94,23 @@ public final class GroupCommitter {
                 batch.add(item);
             }
             inFlight++;
+            batches.incrementAndGet();
+            batchedDocuments.addAndGet(batch.size());
             write(batch).onComplete(done -> {
                 inFlight--;
                 flush();
             });
         }
+    }
+
+    /** Batch transactions started so far. */
+    public long batches() {
+        return batches.get();
+    }
+
+    /** Documents those batches carried: divided by {@link #batches()}, the mean batch size. */
+    public long batchedDocuments() {
+        return batchedDocuments.get();
     }
 
     private Future<Void> write(List<Item> batch) {

@@ -1,0 +1,121 @@
+package vn.edocaxis.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import vn.edocaxis.edxml.PackageKind;
+import vn.edocaxis.routing.Recipient;
+import vn.edocaxis.support.TestDatabase;
+
+/** Group commit against a real PostgreSQL: shared transactions, isolation of a bad document, losing the database. */
+class GroupCommitterTest {
+
+    static TestDatabase db;
+    static Vertx vertx;
+    static Pool pool;
+    static DocumentRepository documents;
+
+    @BeforeAll
+    static void start() {
+        db = TestDatabase.create();
+        Migrations.migrate(db.jdbcUrl(), db.user(), "");
+        db.execute("insert into connected_system (id, name) values ('s1', 'Hệ thống 1')");
+        db.execute("insert into unit (code, name, level, system_id) values ('000.00.00.A01', 'A', 1, 's1'), ('000.00.00.A02', 'B', 1, 's1')");
+        vertx = Vertx.vertx();
+        PgConnectOptions connect = PgConnectOptions.fromUri(db.url()).setUser(db.user());
+        pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(connect).using(vertx).build();
+        documents = new DocumentRepository(pool, pool);
+    }
+
+    @AfterAll
+    static void stop() {
+        vertx.close();
+    }
+
+    static NewDocument document(String docId, String recipient) throws Exception {
+        byte[] bytes = ("<edXML>" + docId + "</edXML>").getBytes();
+        return new NewDocument(Ids.timeOrdered(), PackageKind.DOCUMENT, "s1", "000.00.00.A01", docId, null, null, 0, "Trích yếu",
+                bytes.length, MessageDigest.getInstance("SHA-256").digest(bytes), 1, List.of(new Recipient(recipient, "s1")),
+                SignatureRecord.ABSENT, null, "CN=s1");
+    }
+
+    static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void oneBadDocumentInABatchNeverFailsTheOthers() throws Exception {
+        GroupCommitter committer = new GroupCommitter(documents, vertx.getOrCreateContext(), new GroupCommitter.Limits(64, 1 << 20, 1));
+        List<Future<Optional<StoredDocument>>> results = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            // document 5 names a unit that does not exist: its delivery row breaks the batch's foreign key
+            NewDocument d = document("bad-batch-" + i, i == 5 ? "999.99.99.Z99" : "000.00.00.A02");
+            results.add(committer.commit(d, Buffer.buffer("<edXML>bad-batch-" + i + "</edXML>")));
+        }
+        List<Boolean> succeeded = new ArrayList<>();
+        for (Future<Optional<StoredDocument>> f : results) {
+            try {
+                succeeded.add(await(f).isPresent());
+            } catch (Exception e) {
+                succeeded.add(false);
+            }
+        }
+        assertThat(succeeded.get(5)).isFalse();
+        assertThat(succeeded.stream().filter(b -> b).count()).isEqualTo(9);
+        assertThat(db.number("select count(*) from document where edxml_document_id like 'bad-batch-%'")).isEqualTo(9);
+        assertThat(committer.batchedDocuments()).isGreaterThan(committer.batches()).as("the documents shared batches");
+    }
+
+    @Test
+    void losingTheDatabaseFailsOnlyWhatWasNotAcknowledged() throws Exception {
+        GroupCommitter committer = new GroupCommitter(documents, vertx.getOrCreateContext(), GroupCommitter.Limits.DEFAULT);
+        List<NewDocument> sent = new ArrayList<>();
+        List<Future<Optional<StoredDocument>>> results = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            NewDocument d = document("loss-" + i, "000.00.00.A02");
+            sent.add(d);
+            results.add(committer.commit(d, Buffer.buffer("<edXML>loss-" + i + "</edXML>")));
+            if (i == 150) {
+                // every connection of the router to its database is cut while batches are in flight
+                db.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database()"
+                        + " and pid <> pg_backend_pid()");
+            }
+        }
+        int acknowledged = 0;
+        int failed = 0;
+        for (int i = 0; i < sent.size(); i++) {
+            try {
+                Optional<StoredDocument> stored = await(results.get(i));
+                assertThat(stored).isPresent();
+                acknowledged++;
+                assertThat(db.number("select count(*) from document where id = '" + sent.get(i).id() + "'"))
+                        .as("acknowledged document %s", sent.get(i).edxmlDocumentId()).isEqualTo(1);
+            } catch (Exception e) {
+                failed++;
+                // the sender retries: either it was stored after all (the original answer) or it is stored now
+                Optional<StoredDocument> retried = await(committer.commit(sent.get(i),
+                        Buffer.buffer("<edXML>" + sent.get(i).edxmlDocumentId() + "</edXML>")));
+                StoredDocument stored = retried.isPresent() ? retried.get() : await(documents.resolveConflict(sent.get(i)));
+                assertThat(stored.id()).isEqualTo(sent.get(i).id());
+            }
+        }
+        assertThat(acknowledged + failed).isEqualTo(300);
+        assertThat(db.number("select count(*) from document where edxml_document_id like 'loss-%'")).isEqualTo(300);
+        assertThat(db.number("select count(*) from document_chunk c join document d on d.id = c.document_id"
+                + " where d.edxml_document_id like 'loss-%'")).isEqualTo(300);
+    }
+}
