@@ -77,26 +77,39 @@ public final class EnvelopeReader implements XmlEventListener {
         }
         inHeader = depth >= 3 && matchesHeader();
         capturing = null;
-        if (!inHeader || depth > 6) {
+        if (!inHeader || depth < 5 || depth > 6) {
             return;
         }
-        String path = relativePath();
-        switch (path) {
-            case "MessageHeader/From/OrganId", "MessageHeader/To/OrganId", "MessageHeader/DocumentId",
-                 "MessageHeader/ResponseFor/OrganId", "MessageHeader/ResponseFor/DocumentId", "MessageHeader/StatusCode", "MessageHeader/Subject",
-                 "TraceHeaderList/Bussiness/BussinessDocType", "TraceHeaderList/Bussiness/DocumentId" -> {
-                capturing = path;
-                text.setLength(0);
-                truncated = false;
+        // Matched on the names themselves: no path string is built for the elements of a package.
+        String section = names[4];
+        String parent = depth == 6 ? names[5] : null;
+        if ("MessageHeader".equals(section)) {
+            if (depth == 5) {
+                switch (name) {
+                    case "DocumentId", "StatusCode", "Subject" -> capture("MessageHeader/" + name);
+                    case "To" -> {
+                        toElements++;
+                        toHasOrganId = false;
+                    }
+                    case "ResponseFor" -> responseForSeen = true;
+                    default -> {
+                    }
+                }
+            } else if (name.equals("OrganId") && ("From".equals(parent) || "To".equals(parent) || "ResponseFor".equals(parent))) {
+                capture("MessageHeader/" + parent + "/OrganId");
+            } else if (name.equals("DocumentId") && "ResponseFor".equals(parent)) {
+                capture("MessageHeader/ResponseFor/DocumentId");
             }
-            case "MessageHeader/To" -> {
-                toElements++;
-                toHasOrganId = false;
-            }
-            case "MessageHeader/ResponseFor" -> responseForSeen = true;
-            default -> {
-            }
+        } else if ("TraceHeaderList".equals(section) && depth == 6 && "Bussiness".equals(parent)
+                && (name.equals("BussinessDocType") || name.equals("DocumentId"))) {
+            capture("TraceHeaderList/Bussiness/" + name);
         }
+    }
+
+    private void capture(String path) {
+        capturing = path;
+        text.setLength(0);
+        truncated = false;
     }
 
     private void end() {
@@ -109,7 +122,7 @@ public final class EnvelopeReader implements XmlEventListener {
                 store(capturing, value);
             }
             capturing = null;
-        } else if (inHeader && depth == 5 && "MessageHeader/To".equals(relativePath()) && !toHasOrganId) {
+        } else if (inHeader && depth == 5 && "MessageHeader".equals(names[4]) && "To".equals(names[5]) && !toHasOrganId) {
             toWithoutOrganId++;
         }
         depth--;
@@ -144,17 +157,6 @@ public final class EnvelopeReader implements XmlEventListener {
             }
         }
         return true;
-    }
-
-    private String relativePath() {
-        StringBuilder path = new StringBuilder();
-        for (int i = 4; i <= depth && i < names.length; i++) {
-            if (path.length() > 0) {
-                path.append('/');
-            }
-            path.append(names[i]);
-        }
-        return path.toString();
     }
 
     /**

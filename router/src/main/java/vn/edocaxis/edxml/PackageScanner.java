@@ -30,7 +30,7 @@ public final class PackageScanner {
     private static final AsyncXMLInputFactory FACTORY = newFactory();
     private static final int SLICE = 16 * 1024;
     private static final byte[] DOCTYPE = "<!DOCTYPE".getBytes(StandardCharsets.US_ASCII);
-    private static final int PROLOG_KEPT = 4096;
+    private static final int PROLOG_KEPT = 1024;
     private static final byte[] TRAILER = {'\n', '\n'};
     private static final Pattern AALTO_LOCATION = Pattern.compile("\\s*at \\[row,col.*$", Pattern.DOTALL);
 
@@ -38,8 +38,12 @@ public final class PackageScanner {
     private final XmlLimits limits;
     private final XmlEventListener[] listeners;
     private final ByteObserver observer;
-    private final byte[] slice = new byte[SLICE];
-    private final byte[] whole = new byte[SLICE + 3];
+    // Scratch space, only ever used within one feed() call on one thread: shared by the scanners of
+    // a thread instead of 32 KiB allocated per package.
+    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[][] {
+        new byte[SLICE], new byte[SLICE + 3]});
+    private byte[] slice;
+    private byte[] whole;
     private final byte[] carry = new byte[3];
     private int carryLength;
 
@@ -96,6 +100,7 @@ public final class PackageScanner {
 
     /** Feeds the next bytes of the package; runs the listeners on every event they complete. */
     public void feed(Buffer buffer) {
+        borrowScratch();
         int length = buffer.length();
         for (int pos = 0; pos < length; pos += SLICE) {
             int n = Math.min(SLICE, length - pos);
@@ -106,11 +111,18 @@ public final class PackageScanner {
 
     /** Feeds the next bytes of the package; the array may be reused once this returns. */
     public void feed(byte[] bytes, int offset, int length) {
+        borrowScratch();
         for (int pos = 0; pos < length; pos += SLICE) {
             int n = Math.min(SLICE, length - pos);
             System.arraycopy(bytes, offset + pos, slice, 0, n);
             accept(n);
         }
+    }
+
+    private void borrowScratch() {
+        byte[][] scratch = SCRATCH.get();
+        slice = scratch[0];
+        whole = scratch[1];
     }
 
     /** Takes {@code slice[0..n)}: observed whole, then parsed (minus a byte-order mark). */
@@ -157,6 +169,7 @@ public final class PackageScanner {
 
     /** Signals the end of the body: the document must be complete. */
     public void end() {
+        borrowScratch();
         if (!headDone) {
             checkHead(true);
         }

@@ -1,5 +1,9 @@
 package vn.edocaxis.signature;
 
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -60,8 +64,19 @@ public final class TrustStoreValidator implements CertificateValidator {
     public record ReloadResult(boolean reloaded, String message, int trustAnchors, int crls) {
     }
 
-    private record Material(List<X509Certificate> anchors, List<X509CRL> crls, CertStore crlStore) {
+    private record Material(List<X509Certificate> anchors, List<X509CRL> crls, CertStore crlStore,
+                            Map<String, Verdict> verdicts) {
     }
+
+    /** A path validation outcome, reused until it may no longer hold. */
+    private record Verdict(Optional<Failure> failure, Instant until) {
+    }
+
+    // Path validation (PKIX, CRL signatures) costs far more than the rest of a package's check, and
+    // a system signs with a handful of certificates: verdicts are kept a short while, at most until
+    // a certificate of the path expires, and dropped whenever the trust material is reloaded.
+    private static final Duration VERDICT_LIFETIME = Duration.ofSeconds(60);
+    private static final int MAX_VERDICTS = 10_000;
 
     private static final Provider BC = new BouncyCastleProvider();
     private static final int MAX_PATH = 10;
@@ -126,7 +141,7 @@ public final class TrustStoreValidator implements CertificateValidator {
             }
         }
         CertStore store = CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls), BC);
-        return new Material(List.copyOf(anchors), List.copyOf(crls), store);
+        return new Material(List.copyOf(anchors), List.copyOf(crls), store, new ConcurrentHashMap<>());
     }
 
     private List<Path> crlFiles() throws IOException {
@@ -152,6 +167,42 @@ public final class TrustStoreValidator implements CertificateValidator {
     public Optional<Failure> validate(X509Certificate signer, List<X509Certificate> intermediates) {
         Material m = material.get();
         Instant now = clock.instant();
+        String key = verdictKey(signer, intermediates);
+        Verdict known = m.verdicts().get(key);
+        if (known != null && now.isBefore(known.until())) {
+            return known.failure();
+        }
+        Optional<Failure> failure = check(m, now, signer, intermediates);
+        Instant until = now.plus(VERDICT_LIFETIME);
+        for (X509Certificate c : intermediates) {
+            until = min(until, c.getNotAfter().toInstant());
+        }
+        until = min(until, signer.getNotAfter().toInstant());
+        if (m.verdicts().size() >= MAX_VERDICTS) {
+            m.verdicts().clear();
+        }
+        m.verdicts().put(key, new Verdict(failure, until));
+        return failure;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static String verdictKey(X509Certificate signer, List<X509Certificate> intermediates) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(signer.getEncoded());
+            for (X509Certificate c : intermediates) {
+                digest.update(c.getEncoded());
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Optional<Failure> check(Material m, Instant now, X509Certificate signer, List<X509Certificate> intermediates) {
         Date date = Date.from(now);
         String who = describe(signer);
 

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The intake benchmark (issue 3): builds the router, starts it as its own process on its embedded
+# PostgreSQL, drives it over mutual TLS and compares with pgbench doing the same work naively.
+# Options (all optional): --docs N --open-docs N --warmup N --concurrency N --pgbench-seconds N
+#                         --attachment BYTES --router-heap SIZE
+# Needs a JDK 17+, Maven, and pgbench + psql (Debian: apt-get install postgresql-client).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for tool in pgbench psql; do
+  command -v "$tool" >/dev/null || { echo "intake-bench: needs $tool (Debian: apt-get install postgresql-client)" >&2; exit 2; }
+done
+mvn -q -B install -DskipTests
+mvn -q -B -pl verticles test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile=target/bench.classpath >/dev/null
+exec java -Xmx2g -cp "verticles/target/test-classes:verticles/target/classes:$(cat verticles/target/bench.classpath)" \
+  vn.edocaxis.bench.IntakeBench --jar verticles/target/edoc-axis.jar "$@"

@@ -1,0 +1,451 @@
+package vn.edocaxis.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import org.HdrHistogram.Histogram;
+import vn.edocaxis.DemoDirectory;
+import vn.edocaxis.JdkClient;
+import vn.edocaxis.support.PackageSigner;
+import vn.edocaxis.support.TestPackages;
+
+/**
+ * The intake benchmark of issue 3, run by {@code loadtest/intake-bench.sh}. It starts the packaged
+ * router as its own process on its embedded PostgreSQL, makes every demo system verify
+ * signatures, pre-signs 10 KB packages (RSA-2048/SHA-256, fan-out 3), then:
+ * <ol>
+ *   <li>closed loop: {@code concurrency} senders over mutual TLS with keep-alive, each sending its
+ *       next package as soon as the previous one is answered: the sustained maximum;</li>
+ *   <li>open loop at half that rate: latency measured from each request's scheduled time, so a
+ *       stall is not hidden by waiting senders (no coordinated omission);</li>
+ *   <li>pgbench on the same PostgreSQL doing the same work naively: per document one transaction
+ *       with one 10 KB row and three delivery rows, {@code concurrency} clients.</li>
+ * </ol>
+ * It prints documents/s, latency percentiles, the CPU used by router, database and load
+ * generator, and the router's heap.
+ */
+public final class IntakeBench {
+
+    record Settings(Path jar, Path work, int concurrency, int warmup, int closedDocs, int openDocs, int pgbenchSeconds,
+                    int attachmentBytes, String routerHeap, String routerOptions) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Settings s = new Settings(Path.of(arg(args, "--jar", "verticles/target/edoc-axis.jar")),
+                Files.createTempDirectory("edoc-bench"), Integer.parseInt(arg(args, "--concurrency", "64")),
+                Integer.parseInt(arg(args, "--warmup", "5000")), Integer.parseInt(arg(args, "--docs", "20000")),
+                Integer.parseInt(arg(args, "--open-docs", "15000")), Integer.parseInt(arg(args, "--pgbench-seconds", "30")),
+                Integer.parseInt(arg(args, "--attachment", "3600")), arg(args, "--router-heap", "512m"),
+                arg(args, "--router-options", ""));
+        new IntakeBench(s).run();
+        System.exit(0);
+    }
+
+    private final Settings s;
+    private final int apiPort = freePort();
+    private final int opsPort = freePort();
+    private final int dbPort = freePort();
+    private final Vertx vertx = Vertx.vertx();
+    private final List<HttpClient> clients = new ArrayList<>();
+    private Process router;
+
+    IntakeBench(Settings settings) {
+        this.s = settings;
+    }
+
+    void run() throws Exception {
+        try {
+            startRouter();
+            List<String> systems = DemoDirectory.systemIds();
+            for (String system : systems) {
+                policy(system, "verify-if-present");
+                Path pki = s.work().resolve("var/pki/systems");
+                clients.add(vertx.createHttpClient(new HttpClientOptions().setSsl(true).setVerifyHost(true)
+                        .setKeepAlive(true).setTcpNoDelay(true)
+                        .setTrustOptions(new PemTrustOptions().addCertPath(s.work().resolve("var/pki/ca.crt").toString()))
+                        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(pki.resolve(system + ".crt").toString())
+                                .setKeyPath(pki.resolve(system + ".key").toString())),
+                        new PoolOptions().setHttp1MaxSize(s.concurrency() / systems.size() + 1)));
+            }
+            int total = s.warmup() + s.closedDocs() + s.openDocs();
+            System.out.printf("signing %d packages (RSA-2048/SHA-256, fan-out 3)...%n", total);
+            List<Buffer> packages = sign(total, systems);
+            System.out.printf("package size: %d bytes%n", packages.get(0).length());
+
+            closedLoop(packages.subList(0, s.warmup()), "warm-up");
+            Result closed = closedLoop(packages.subList(s.warmup(), s.warmup() + s.closedDocs()), "closed loop");
+            double half = closed.rate() / 2;
+            Result open = openLoop(packages.subList(s.warmup() + s.closedDocs(), total), half);
+            double pgbench = pgbench();
+
+            System.out.println();
+            System.out.println("== edoc-axis intake benchmark ==");
+            System.out.printf("machine: %d cores, %s; router heap %s; load generator in the same machine%n",
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                    s.routerHeap());
+            print(closed);
+            print(open);
+            System.out.printf(Locale.ROOT, "  (from the actual send, generator lag excluded: p50 %.1f  p99 %.1f  p99.9 %.1f ms)%n",
+                    serviceTime.getValueAtPercentile(50) / 1000.0, serviceTime.getValueAtPercentile(99) / 1000.0,
+                    serviceTime.getValueAtPercentile(99.9) / 1000.0);
+            System.out.printf("pgbench naive baseline (%d clients, 1 tx = 1 x 10 KB row + 3 delivery rows): %.0f tx/s%n",
+                    s.concurrency(), pgbench);
+            System.out.printf("ratio router/pgbench: %.2f (target >= 1.0)%n", closed.rate() / pgbench);
+            System.out.printf("p99 at half the maximum rate: %.1f ms (target <= 25 ms)%n", open.latency().getValueAtPercentile(99) / 1000.0);
+        } finally {
+            if (router != null) {
+                router.destroy();
+                router.waitFor(30, TimeUnit.SECONDS);
+            }
+            vertx.close();
+        }
+    }
+
+    record Result(String name, int documents, double seconds, Histogram latency, double routerCpu, double databaseCpu,
+                  double generatorCpu, long heapMaxBytes, long errors) {
+        double rate() {
+            return documents / seconds;
+        }
+    }
+
+    void print(Result r) {
+        System.out.printf(Locale.ROOT, "%s: %d documents in %.1f s = %.0f documents/s (%.0f deliveries/s), errors %d%n",
+                r.name(), r.documents(), r.seconds(), r.rate(), 3 * r.rate(), r.errors());
+        System.out.printf(Locale.ROOT, "  submit latency ms: p50 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
+                r.latency().getValueAtPercentile(50) / 1000.0, r.latency().getValueAtPercentile(99) / 1000.0,
+                r.latency().getValueAtPercentile(99.9) / 1000.0, r.latency().getMaxValue() / 1000.0);
+        System.out.printf(Locale.ROOT, "  CPU (cores busy): router %.2f, PostgreSQL %.2f, load generator %.2f; router heap max %d MiB%n",
+                r.routerCpu(), r.databaseCpu(), r.generatorCpu(), r.heapMaxBytes() >> 20);
+    }
+
+    // --- load -------------------------------------------------------------------------------------------------
+
+    Result closedLoop(List<Buffer> docs, String name) throws Exception {
+        Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong errors = new AtomicLong();
+        Meter meter = new Meter();
+        CompletableFuture<Void> all = CompletableFuture.allOf(IntStream.range(0, s.concurrency()).mapToObj(sender -> {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            vertx.runOnContext(v -> sendNext(sender, docs, next, latency, errors, done));
+            return done;
+        }).toArray(CompletableFuture[]::new));
+        all.get(30, TimeUnit.MINUTES);
+        return meter.finish(name, docs.size(), latency, errors.get());
+    }
+
+    private void sendNext(int sender, List<Buffer> docs, AtomicInteger next, Histogram latency, AtomicLong errors,
+                          CompletableFuture<Void> done) {
+        int i = next.getAndIncrement();
+        if (i >= docs.size()) {
+            done.complete(null);
+            return;
+        }
+        long start = System.nanoTime();
+        submit(i, docs.get(i)).onComplete(ar -> {
+            synchronized (latency) {
+                latency.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
+            }
+            if (ar.failed()) {
+                errors.incrementAndGet();
+            }
+            sendNext(sender, docs, next, latency, errors, done);
+        });
+    }
+
+    /** In the open loop: from the moment a request was actually sent (the generator's own lag excluded). */
+    private final Histogram serviceTime = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+
+    Result openLoop(List<Buffer> docs, double rate) throws Exception {
+        Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+        AtomicLong errors = new AtomicLong();
+        AtomicInteger answered = new AtomicInteger();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Meter meter = new Meter();
+        long begin = System.nanoTime();
+        double intervalNanos = 1e9 / rate;
+        vertx.runOnContext(v -> schedule(docs, 0, begin, intervalNanos, latency, errors, answered, done));
+        done.get(30, TimeUnit.MINUTES);
+        return meter.finish(String.format(Locale.ROOT, "open loop at %.0f documents/s (half the maximum)", rate), docs.size(),
+                latency, errors.get());
+    }
+
+    private void schedule(List<Buffer> docs, int from, long begin, double interval, Histogram latency, AtomicLong errors,
+                          AtomicInteger answered, CompletableFuture<Void> done) {
+        long now = System.nanoTime();
+        int i = from;
+        while (i < docs.size() && begin + (long) (i * interval) <= now) {
+            long intended = begin + (long) (i * interval);
+            long sentAt = System.nanoTime();
+            int index = i;
+            submit(index, docs.get(index)).onComplete(ar -> {
+                long end = System.nanoTime();
+                synchronized (latency) {
+                    latency.recordValue(Math.max(1, (end - intended) / 1000));
+                    serviceTime.recordValue(Math.max(1, (end - sentAt) / 1000));
+                }
+                if (ar.failed()) {
+                    errors.incrementAndGet();
+                }
+                if (answered.incrementAndGet() == docs.size()) {
+                    done.complete(null);
+                }
+            });
+            i++;
+        }
+        if (i < docs.size()) {
+            int nextFrom = i;
+            long wait = Math.max(1, (begin + (long) (i * interval) - System.nanoTime()) / 1_000_000);
+            vertx.setTimer(wait, t -> schedule(docs, nextFrom, begin, interval, latency, errors, answered, done));
+        }
+    }
+
+    private Future<Void> submit(int index, Buffer body) {
+        HttpClient client = clients.get(index % clients.size());
+        return client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("localhost").setPort(apiPort)
+                        .setURI("/v1/documents").putHeader("Content-Type", "application/xml"))
+                .compose(request -> request.send(body))
+                .compose(response -> response.body().map(b -> {
+                    if (response.statusCode() != 201) {
+                        throw new IllegalStateException(response.statusCode() + " " + b);
+                    }
+                    return (Void) null;
+                }));
+    }
+
+    /** CPU of the three parties and the router's heap, between construction and {@link #finish}. */
+    final class Meter {
+        private final long start = System.nanoTime();
+        private final long routerStart = cpuTicks(router.pid(), false);
+        private final long databaseStart = databaseTicks();
+        private final long selfStart = cpuTicks(ProcessHandle.current().pid(), false);
+        private final AtomicLong heapMax = new AtomicLong();
+        private final long heapTimer = vertx.setPeriodic(500, t -> heapMax.accumulateAndGet(routerHeap(), Math::max));
+
+        Result finish(String name, int documents, Histogram latency, long errors) {
+            double seconds = (System.nanoTime() - start) / 1e9;
+            vertx.cancelTimer(heapTimer);
+            double tick = 100.0; // USER_HZ
+            return new Result(name, documents, seconds, latency,
+                    (cpuTicks(router.pid(), false) - routerStart) / tick / seconds,
+                    (databaseTicks() - databaseStart) / tick / seconds,
+                    (cpuTicks(ProcessHandle.current().pid(), false) - selfStart) / tick / seconds,
+                    heapMax.get(), errors);
+        }
+    }
+
+    long routerHeap() {
+        try {
+            HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + opsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            return (long) metrics.body().lines().filter(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\""))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    /** utime + stime (and, for the postmaster, its reaped children's) in clock ticks, from /proc. */
+    static long cpuTicks(long pid, boolean withChildren) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            if (withChildren) {
+                ticks += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            }
+            return ticks;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** The postmaster of the router's embedded database, its live backends, and its exited ones. */
+    long databaseTicks() {
+        try {
+            Path pidFile = s.work().resolve("var/pgdata/postmaster.pid");
+            long postmaster = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+            long total = cpuTicks(postmaster, true);
+            for (ProcessHandle child : ProcessHandle.of(postmaster).map(p -> p.children().toList()).orElse(List.of())) {
+                total += cpuTicks(child.pid(), false);
+            }
+            return total;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    // --- set-up -----------------------------------------------------------------------------------------------
+
+    void startRouter() throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + s.routerHeap(), "-Xms" + s.routerHeap(),
+                "-Dedoc.api.host=127.0.0.1", "-Dedoc.api.port=" + apiPort, "-Dedoc.ops.port=" + opsPort,
+                "-Dedoc.database.embedded.port=" + dbPort));
+        if (!s.routerOptions().isBlank()) {
+            command.addAll(List.of(s.routerOptions().trim().split("\\s+")));
+        }
+        command.addAll(List.of("-jar", s.jar().toAbsolutePath().toString()));
+        router = new ProcessBuilder(command).directory(s.work().toFile()).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(router.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.contains("edoc-axis ready")) {
+                System.out.println(line);
+                break;
+            }
+            if (line.contains("ERROR") || line.startsWith("edoc-axis:")) {
+                System.out.println(line);
+            }
+        }
+        if (line == null) {
+            throw new IllegalStateException("the router did not start");
+        }
+        Path log = s.work().resolve("router.log");
+        System.out.println("router log: " + log);
+        Thread drain = new Thread(() -> {
+            try (var writer = Files.newBufferedWriter(log)) {
+                for (String l; (l = out.readLine()) != null; ) {
+                    writer.write(l);
+                    writer.newLine();
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        drain.setDaemon(true);
+        drain.start();
+    }
+
+    void policy(String system, String policy) throws Exception {
+        Path pki = s.work().resolve("var/pki");
+        java.net.http.HttpClient operator = JdkClient.create(pki.resolve("operator.crt"), pki.resolve("operator.key"),
+                pki.resolve("ca.crt"), java.net.http.HttpClient.Version.HTTP_1_1);
+        HttpResponse<String> r = operator.send(HttpRequest.newBuilder(URI.create("https://localhost:" + apiPort + "/v1/admin/systems/" + system))
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(new JsonObject().put("signaturePolicy", policy).encode())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("cannot set the policy of " + system + ": " + r.body());
+        }
+    }
+
+    /**
+     * The signed packages, packed into a few large arrays: tens of thousands of small arrays kept
+     * for the whole run would make the generator's own garbage collections long, and an open-loop
+     * generator that pauses adds its pause to the latency it measures.
+     */
+    List<Buffer> sign(int count, List<String> systems) {
+        List<PackageSigner> signers = systems.stream().map(system -> PackageSigner.fromPem(
+                s.work().resolve("var/pki/signers/" + system + ".crt"), s.work().resolve("var/pki/signers/" + system + ".key"))).toList();
+        List<String> firstUnits = DemoDirectory.SYSTEMS.stream().map(d -> d.units().get(0).code()).toList();
+        byte[] attachment = new byte[s.attachmentBytes()];
+        new java.util.Random(1).nextBytes(attachment);
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        List<byte[]> signed = IntStream.range(0, count).parallel().mapToObj(i -> {
+            int sender = i % systems.size();
+            List<String> to = new ArrayList<>(firstUnits);
+            to.remove(sender);
+            byte[] unsigned = TestPackages.document(firstUnits.get(sender), to, "bench-" + run + "-" + i, attachment);
+            return signers.get(sender).sign(unsigned);
+        }).toList();
+        List<Buffer> packages = new ArrayList<>(count);
+        int slab = 64 << 20;
+        Buffer current = Buffer.buffer(slab);
+        for (byte[] pkg : signed) {
+            if (current.length() + pkg.length > slab) {
+                current = Buffer.buffer(slab);
+            }
+            int at = current.length();
+            current.appendBytes(pkg);
+            packages.add(current.slice(at, at + pkg.length));
+        }
+        return packages;
+    }
+
+    double pgbench() throws Exception {
+        String url = "postgresql://postgres@127.0.0.1:" + dbPort;
+        psql(url + "/postgres", "drop database if exists pgbench_baseline");
+        psql(url + "/postgres", "create database pgbench_baseline");
+        psql(url + "/pgbench_baseline", String.join("\n",
+                "create table bench_document (id bigserial primary key, from_unit text not null, edxml_document_id text not null,",
+                "  payload bytea not null, received_at timestamptz not null default now());",
+                "alter table bench_document alter column payload set storage external;",
+                "create table bench_delivery (id bigserial primary key, document_id bigint not null references bench_document (id),",
+                "  unit_code text not null, state text not null default 'pending');",
+                "create index on bench_delivery (document_id);",
+                "create index on bench_delivery (unit_code, id) where state = 'pending';"));
+        Path script = s.work().resolve("naive.sql");
+        Files.writeString(script, String.join("\n",
+                "\\set n random(1, 1000000000)",
+                "BEGIN;",
+                "INSERT INTO bench_document (from_unit, edxml_document_id, payload)"
+                        + " VALUES ('000.00.00.G22', 'doc-' || :n, decode(repeat(md5(:n::text), 640), 'hex')) RETURNING id \\gset",
+                "INSERT INTO bench_delivery (document_id, unit_code) VALUES (:id, '000.00.00.H41'), (:id, '000.00.00.H14'),"
+                        + " (:id, '000.00.00.G17');",
+                "COMMIT;", ""));
+        long dbStart = databaseTicks();
+        long t = System.nanoTime();
+        Process p = new ProcessBuilder("pgbench", "-n", "-c", Integer.toString(s.concurrency()), "-j", "2",
+                "-T", Integer.toString(s.pgbenchSeconds()), "-f", script.toString(), url + "/pgbench_baseline")
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        double seconds = (System.nanoTime() - t) / 1e9;
+        System.out.printf("pgbench: PostgreSQL CPU %.2f cores%n", (databaseTicks() - dbStart) / 100.0 / seconds);
+        return output.lines().filter(l -> l.startsWith("tps")).findFirst()
+                .map(l -> Double.parseDouble(l.replaceAll("^tps = ([0-9.]+).*$", "$1")))
+                .orElseThrow(() -> new IllegalStateException("pgbench failed:\n" + output));
+    }
+
+    static void psql(String url, String sql) throws Exception {
+        Process p = new ProcessBuilder("psql", "-v", "ON_ERROR_STOP=1", "-q", url, "-c", sql).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("psql failed: " + output);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String arg(String[] args, String name, String defaultValue) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return defaultValue;
+    }
+}
