@@ -1,6 +1,7 @@
 package vn.edocaxis;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -46,6 +47,7 @@ import vn.edocaxis.edxml.XmlLimits;
 import vn.edocaxis.http.ApiRoutes;
 import vn.edocaxis.routing.CallerResolver;
 import vn.edocaxis.service.DeliveryService;
+import vn.edocaxis.service.DeliveryWakeups;
 import vn.edocaxis.service.IntakeLimits;
 import vn.edocaxis.service.IntakeService;
 import vn.edocaxis.service.ReceiptSigner;
@@ -58,6 +60,7 @@ import vn.edocaxis.store.DocumentRepository;
 import vn.edocaxis.store.Migrations;
 import vn.edocaxis.store.RegistryRepository;
 import vn.edocaxis.verticles.ApiVerticle;
+import vn.edocaxis.verticles.NotificationVerticle;
 import vn.edocaxis.verticles.OpsVerticle;
 
 /**
@@ -149,7 +152,10 @@ public final class RouterApplication implements AutoCloseable {
             IntakeService intake = new IntakeService(registryCache, documents, committer, new IntakeLimits(config.api().maxPackageSize(),
                     config.storage().chunkSize(), new XmlLimits(config.xml().maxDepth(), config.xml().maxTokenSize(),
                     config.xml().maxAttributes())), signers, new ReceiptSigner(keys.receiptKey(), keys.receiptCertificate()));
-            DeliveryService deliveries = new DeliveryService(new DeliveryRepository(pool), documents);
+            DeliveryWakeups wakeups = new DeliveryWakeups();
+            DeliveryService deliveries = new DeliveryService(new DeliveryRepository(pool), documents, wakeups);
+            Gauge.builder("edoc.waiting.receivers", wakeups, DeliveryWakeups::waiting)
+                    .description("Long-polls and event streams waiting on this node").register(metrics);
             CallerResolver resolver = new CallerResolver(keys.operatorFingerprints());
 
             await(registryCache.refresh());
@@ -163,12 +169,14 @@ public final class RouterApplication implements AutoCloseable {
             ApiVerticle[] first = new ApiVerticle[1];
             Vertx v = vertx;
             await(vertx.deployVerticle(() -> {
-                ApiVerticle verticle = new ApiVerticle(apiOptions, x -> ApiRoutes.create(v, resolver, registry, intake, deliveries));
+                ApiVerticle verticle = new ApiVerticle(apiOptions, x -> ApiRoutes.create(v, resolver, registry, intake, deliveries,
+                        config.api().eventHeartbeat().toMillis()));
                 if (first[0] == null) {
                     first[0] = verticle;
                 }
                 return verticle;
             }, new DeploymentOptions().setInstances(instances)).recover(e -> Future.failedFuture(listenError("api", config.api().port(), e))));
+            await(vertx.deployVerticle(new NotificationVerticle(connect, wakeups, registryCache)));
             OpsVerticle ops = new OpsVerticle(config.ops().host(), config.ops().port(), pool, metrics);
             await(vertx.deployVerticle(ops).recover(e -> Future.failedFuture(listenError("ops", config.ops().port(), e))));
 

@@ -40,6 +40,8 @@ public final class RouterFixture implements AutoCloseable {
     public final Vertx clients = Vertx.vertx();
     private final Map<String, WebClient> byName = new HashMap<>();
 
+    private boolean ownsFiles = true;
+
     private RouterFixture(TestDatabase db, Path dir, DevPki pki, RouterApplication app) {
         this.db = db;
         this.dir = dir;
@@ -56,7 +58,23 @@ public final class RouterFixture implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("edoc-axis-test");
             DevPki pki = DevPki.generate(dir.resolve("pki"), DemoDirectory.systemIds());
-            TestDatabase db = TestDatabase.create();
+            return start(TestDatabase.create(), dir, pki, overrides);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("router did not start", e);
+        }
+    }
+
+    /** A second router node on the same database and PKI as this one. */
+    public RouterFixture secondNode(Map<String, String> overrides) {
+        RouterFixture node = start(db, dir, pki, overrides);
+        node.ownsFiles = false;
+        return node;
+    }
+
+    private static RouterFixture start(TestDatabase db, Path dir, DevPki pki, Map<String, String> overrides) {
+        try {
             Properties props = new Properties();
             props.setProperty("edoc.database.url", db.url());
             props.setProperty("edoc.database.user", db.user());
@@ -130,6 +148,9 @@ public final class RouterFixture implements AutoCloseable {
         byName.values().forEach(WebClient::close);
         clients.close();
         app.close();
+        if (!ownsFiles) {
+            return;
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

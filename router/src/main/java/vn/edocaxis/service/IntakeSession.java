@@ -211,7 +211,8 @@ final class IntakeSession {
         Boolean codeKnown = header.kind() == PackageKind.STATUS ? !validator.unknownStatusCode() : null;
         return new NewDocument(documentId, header.kind(), caller.systemId(), header.fromOrganId(),
                 header.documentId(), routed.responseForId(), header.statusCode(), businessDocType(header),
-                header.subject(), size, digest, chunkCount, routed.recipients(), signature, codeKnown, caller.subject());
+                header.subject(), size, digest, chunkCount, routed.recipients(), signature, codeKnown, caller.subject(),
+                limits.chunkBytes());
     }
 
     private Future<StoredDocument> store(NewDocument document) {

@@ -8,15 +8,18 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
- * A stored package as a {@link ReadStream}: chunks are read one at a time, only when the consumer
- * has demand, so a download holds one chunk of memory whatever the package size. The bytes are
- * re-hashed on the way out; if they do not match what was stored the stream fails instead of
- * ending, so a consumer never receives a damaged package as if it were complete.
+ * A stored package, or a byte range of it, as a {@link ReadStream}: chunks are read one at a
+ * time, only when the consumer has demand, so a download holds one chunk of memory whatever the
+ * package size. A whole package is re-hashed on the way out; if the bytes do not match what was
+ * stored the stream fails instead of ending, so a consumer never receives a damaged package as
+ * if it were complete.
  */
 public final class ChunkStream implements ReadStream<Buffer> {
 
     private final DocumentRepository documents;
     private final PackageRef ref;
+    private final long first;
+    private final long last;
     private final MessageDigest digest;
 
     private Handler<Buffer> handler;
@@ -28,14 +31,35 @@ public final class ChunkStream implements ReadStream<Buffer> {
     private boolean reading;
     private boolean done;
 
+    /** The whole package. */
     public ChunkStream(DocumentRepository documents, PackageRef ref) {
+        this(documents, ref, 0, ref.size() - 1);
+    }
+
+    /** Bytes {@code first} to {@code last}, both included, of the package. */
+    public ChunkStream(DocumentRepository documents, PackageRef ref, long first, long last) {
+        if (first < 0 || last >= ref.size() || first > last) {
+            throw new IllegalArgumentException("range " + first + "-" + last + " outside 0-" + (ref.size() - 1));
+        }
         this.documents = documents;
         this.ref = ref;
+        this.first = first;
+        this.last = last;
+        this.next = (int) (first / ref.chunkBytes());
         try {
-            this.digest = MessageDigest.getInstance("SHA-256");
+            this.digest = isWhole() ? MessageDigest.getInstance("SHA-256") : null;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private boolean isWhole() {
+        return first == 0 && last == ref.size() - 1;
+    }
+
+    /** How many bytes the stream yields. */
+    public long length() {
+        return last - first + 1;
     }
 
     @Override
@@ -79,12 +103,13 @@ public final class ChunkStream implements ReadStream<Buffer> {
         if (reading || done || demand == 0 || handler == null) {
             return;
         }
-        if (next == ref.chunkCount()) {
+        if (sent == length()) {
             finish();
             return;
         }
         reading = true;
-        documents.chunk(ref.documentId(), next).onComplete(ar -> {
+        int seq = next;
+        documents.chunk(ref.documentId(), seq).onComplete(ar -> {
             reading = false;
             if (done) {
                 return;
@@ -94,20 +119,30 @@ public final class ChunkStream implements ReadStream<Buffer> {
                 return;
             }
             Buffer chunk = ar.result();
+            if (digest != null) {
+                digest.update(chunk.getBytes());
+            }
+            long chunkStart = (long) seq * ref.chunkBytes();
+            int from = (int) Math.max(0, first - chunkStart);
+            int to = (int) Math.min(chunk.length(), last - chunkStart + 1);
+            if (to <= from) {
+                fail(new IllegalStateException("chunk " + seq + " of document " + ref.documentId() + " is shorter than expected"));
+                return;
+            }
+            Buffer piece = from == 0 && to == chunk.length() ? chunk : chunk.slice(from, to);
             next++;
-            sent += chunk.length();
-            digest.update(chunk.getBytes());
+            sent += piece.length();
             if (demand != Long.MAX_VALUE) {
                 demand--;
             }
-            handler.handle(chunk);
+            handler.handle(piece);
             pump();
         });
     }
 
     private void finish() {
         done = true;
-        if (sent != ref.size() || !Arrays.equals(digest.digest(), ref.sha256())) {
+        if (digest != null && (next != ref.chunkCount() || !Arrays.equals(digest.digest(), ref.sha256()))) {
             if (exceptionHandler != null) {
                 exceptionHandler.handle(new IllegalStateException("stored package of document " + ref.documentId()
                         + " does not match its recorded size and SHA-256"));

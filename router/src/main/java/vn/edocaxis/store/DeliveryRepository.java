@@ -22,9 +22,43 @@ public final class DeliveryRepository {
         this.pool = pool;
     }
 
+    /** Optional filters of the inbox; null means no filter. */
+    public record Filter(String kind, Instant since, String unit) {
+        public static final Filter NONE = new Filter(null, null, null);
+
+        Tuple after(String systemId, long after, int limit) {
+            return Tuple.of(systemId, after, limit).addString(kind).addOffsetDateTime(sinceUtc()).addString(unit);
+        }
+
+        Tuple count(String systemId) {
+            return Tuple.of(systemId).addString(kind).addOffsetDateTime(sinceUtc()).addString(unit);
+        }
+
+        private java.time.OffsetDateTime sinceUtc() {
+            return since == null ? null : since.atOffset(java.time.ZoneOffset.UTC);
+        }
+    }
+
     /** Pending deliveries of the system after the cursor (a delivery id), oldest first. */
-    public Future<List<InboxEntry>> pending(String systemId, long after, int limit) {
-        return pool.preparedQuery(Sql.SELECT_INBOX).execute(Tuple.of(systemId, after, limit))
+    public Future<List<InboxEntry>> pending(String systemId, long after, int limit, Filter filter) {
+        return pool.preparedQuery(Sql.SELECT_INBOX).execute(filter.after(systemId, after, limit))
+                .map(rows -> RegistryRepository.map(rows, DeliveryRepository::entry));
+    }
+
+    /** How many deliveries are pending for the system, with the filter. */
+    public Future<Long> countPending(String systemId, Filter filter) {
+        return pool.preparedQuery(Sql.COUNT_INBOX).execute(filter.count(systemId))
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** The id of the system's latest delivery, 0 if none. */
+    public Future<Long> latestId(String systemId) {
+        return pool.preparedQuery(Sql.SELECT_LATEST_DELIVERY).execute(Tuple.of(systemId)).map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** Every delivery of the system after an id, in id (and so commit) order. */
+    public Future<List<InboxEntry>> after(String systemId, long after, int limit) {
+        return pool.preparedQuery(Sql.SELECT_DELIVERIES_AFTER).execute(Tuple.of(systemId, after, limit))
                 .map(rows -> RegistryRepository.map(rows, DeliveryRepository::entry));
     }
 
@@ -32,7 +66,7 @@ public final class DeliveryRepository {
         return pool.preparedQuery(Sql.SELECT_DELIVERY_PACKAGE).execute(Tuple.of(deliveryId, systemId))
                 .map(rows -> RegistryRepository.first(rows).map(row -> new PackageRef(row.getLong("id"),
                         row.getUUID("document_id"), row.getString("unit_code"), row.getLong("size_bytes"),
-                        row.getBuffer("sha256").getBytes(), row.getInteger("chunk_count"))));
+                        row.getBuffer("sha256").getBytes(), row.getInteger("chunk_count"), row.getInteger("chunk_bytes"))));
     }
 
     public Future<Void> markDownloaded(long deliveryId) {
@@ -47,7 +81,7 @@ public final class DeliveryRepository {
     }
 
     private static InboxEntry entry(Row row) {
-        return new InboxEntry(row.getLong("id"), row.getUUID("document_id"), row.getString("unit_code"),
+        return new InboxEntry(row.getLong("id"), row.getUUID("document_id"), row.getString("unit_code"), row.getString("state"),
                 instant(row.getOffsetDateTime("created_at")), instant(row.getOffsetDateTime("downloaded_at")),
                 row.getInteger("fail_count"), row.getString("last_error"),
                 "status".equals(row.getString("kind")) ? PackageKind.STATUS : PackageKind.DOCUMENT,

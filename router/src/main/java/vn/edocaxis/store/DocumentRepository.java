@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import vn.edocaxis.edxml.PackageKind;
 import vn.edocaxis.error.ErrorCode;
@@ -106,16 +108,20 @@ public final class DocumentRepository {
         if (docs.isEmpty()) {
             return Future.succeededFuture(byDocument);
         }
-        return conn.preparedQuery(Sql.INSERT_DELIVERIES)
-                .execute(Tuple.of(docs.toArray(new UUID[0]), units.toArray(new String[0]), systems.toArray(new String[0])))
-                .map(rows -> {
+        Set<String> notified = new TreeSet<>();
+        return conn.query(Sql.LOCK_DELIVERY_IDS).execute()
+                .compose(locked -> conn.preparedQuery(Sql.INSERT_DELIVERIES)
+                        .execute(Tuple.of(docs.toArray(new UUID[0]), units.toArray(new String[0]), systems.toArray(new String[0]))))
+                .compose(rows -> {
                     for (Row row : rows) {
                         byDocument.computeIfAbsent(row.getUUID("document_id"), k -> new ArrayList<>())
                                 .add(new StoredDocument.Delivery(row.getLong("id"), row.getString("unit_code")));
+                        notified.add(row.getString("system_id"));
                     }
                     byDocument.values().forEach(list -> list.sort((a, b) -> Long.compare(a.id(), b.id())));
-                    return byDocument;
-                });
+                    return conn.preparedQuery(Sql.NOTIFY_DELIVERIES).execute(Tuple.of(Notifications.payloads(notified)));
+                })
+                .map(byDocument);
     }
 
     private static Tuple documentColumns(List<NewDocument> documents) {
@@ -139,6 +145,7 @@ public final class DocumentRepository {
         String[] sigAlgorithm = new String[n];
         Boolean[] codeKnown = new Boolean[n];
         String[] senderSubjects = new String[n];
+        Integer[] chunkBytes = new Integer[n];
         for (int i = 0; i < n; i++) {
             NewDocument d = documents.get(i);
             ids[i] = d.id();
@@ -160,13 +167,14 @@ public final class DocumentRepository {
             sigAlgorithm[i] = d.signature().algorithm();
             codeKnown[i] = d.statusCodeKnown();
             senderSubjects[i] = d.senderSubject();
+            chunkBytes[i] = d.chunkBytes();
         }
         return Tuple.tuple().addArrayOfUUID(ids).addArrayOfString(kinds).addArrayOfString(senders).addArrayOfString(froms)
                 .addArrayOfString(docIds).addArrayOfUUID(responseFor).addArrayOfString(statusCodes).addArrayOfShort(businessTypes)
                 .addArrayOfString(subjects).addArrayOfLong(sizes).addArrayOfBuffer(digests).addArrayOfInteger(chunkCounts)
                 .addArrayOfString(sigStatus).addArrayOfString(sigReason).addArrayOfString(sigSubject)
                 .addArrayOfString(sigSerial).addArrayOfString(sigAlgorithm).addArrayOfBoolean(codeKnown)
-                .addArrayOfString(senderSubjects);
+                .addArrayOfString(senderSubjects).addArrayOfInteger(chunkBytes);
     }
 
     /**

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.UUID;
 import vn.edocaxis.edxml.PackageKind;
 
-/** A pending delivery as its recipient system lists it. */
-public record InboxEntry(long deliveryId, UUID documentId, String unitCode, Instant createdAt, Instant downloadedAt,
+/** A delivery as its recipient system lists it (the inbox shows pending ones; the event stream all). */
+public record InboxEntry(long deliveryId, UUID documentId, String unitCode, String state, Instant createdAt, Instant downloadedAt,
                          int failCount, String lastError, PackageKind kind, String fromUnit, String edxmlDocumentId,
                          String statusCode, String subject, long size, byte[] sha256, SignatureRecord signature) {
 }

@@ -12,11 +12,12 @@ import vn.edocaxis.routing.Recipient;
  * @param sha256          SHA-256 of the exact bytes received
  * @param statusCodeKnown for a status message, whether its code is one of DOMAIN.md section 5; null for documents
  * @param senderSubject   subject of the client certificate that submitted it
+ * @param chunkBytes      size of every stored chunk but the last
  */
 public record NewDocument(UUID id, PackageKind kind, String senderSystemId, String fromUnit, String edxmlDocumentId,
                           UUID responseForId, String statusCode, Integer businessDocType, String subject,
                           long size, byte[] sha256, int chunkCount, List<Recipient> recipients,
-                          SignatureRecord signature, Boolean statusCodeKnown, String senderSubject) {
+                          SignatureRecord signature, Boolean statusCodeKnown, String senderSubject, int chunkBytes) {
 
     public NewDocument {
         recipients = List.copyOf(recipients);

@@ -40,7 +40,9 @@ public final class RegistryRepository {
 
     /** Runs registry writes in one transaction that commits in directory-version order. */
     public <T> Future<T> write(Function<SqlConnection, Future<T>> work) {
-        return pool.withTransaction(conn -> conn.query(Sql.LOCK_REGISTRY).execute().compose(lock -> work.apply(conn)))
+        return pool.withTransaction(conn -> conn.query(Sql.LOCK_REGISTRY).execute()
+                        .compose(lock -> work.apply(conn))
+                        .compose(result -> conn.query(Sql.NOTIFY_REGISTRY).execute().map(result)))
                 .recover(RegistryRepository::translate);
     }
 
@@ -128,7 +130,10 @@ public final class RegistryRepository {
                 .map(rows -> first(rows).map(RegistryRepository::unit))
                 .compose(updated -> systemId == null || updated.isEmpty()
                         ? Future.succeededFuture(updated)
-                        : client.preparedQuery(Sql.MOVE_PENDING_DELIVERIES).execute(Tuple.of(code, systemId)).map(updated));
+                        : client.preparedQuery(Sql.MOVE_PENDING_DELIVERIES).execute(Tuple.of(code, systemId))
+                                .compose(moved -> client.preparedQuery(Sql.NOTIFY_DELIVERIES)
+                                        .execute(Tuple.of((Object) new String[] {systemId})))
+                                .map(updated));
     }
 
     private static <T> Future<T> translate(Throwable failure) {

@@ -58,7 +58,9 @@ final class Sql {
 
     // Pending deliveries follow their unit to its new host.
     static final String MOVE_PENDING_DELIVERIES =
-            "update delivery set system_id = $2 where unit_code = $1 and state = 'pending' and system_id <> $2";
+            "update delivery set system_id = $2,"
+                    + " next_attempt_at = (select case when push_url is not null then now() end from connected_system where id = $2)"
+                    + " where unit_code = $1 and state = 'pending' and system_id <> $2";
 
     // documents -----------------------------------------------------------------------------
 
@@ -66,10 +68,10 @@ final class Sql {
     static final String INSERT_DOCUMENTS =
             "insert into document (id, kind, sender_system_id, from_unit, edxml_document_id, response_for_id, status_code,"
                     + " business_doc_type, subject, size_bytes, sha256, chunk_count, signature_status, signature_reason,"
-                    + " signer_subject, signer_serial, signature_algorithm, status_code_known, sender_subject)"
+                    + " signer_subject, signer_serial, signature_algorithm, status_code_known, sender_subject, chunk_bytes)"
                     + " select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[],"
                     + " $8::int2[], $9::text[], $10::int8[], $11::bytea[], $12::int4[], $13::text[], $14::text[], $15::text[],"
-                    + " $16::text[], $17::text[], $18::bool[], $19::text[])"
+                    + " $16::text[], $17::text[], $18::bool[], $19::text[], $20::int4[])"
                     + " on conflict do nothing returning id, received_at";
 
     static final String INSERT_CHUNK =
@@ -78,10 +80,24 @@ final class Sql {
     static final String INSERT_CHUNKS =
             "insert into document_chunk (document_id, seq, data) select * from unnest($1::uuid[], $2::int4[], $3::bytea[])";
 
+    // Taken just before delivery ids are drawn and held until commit, on every node: delivery ids
+    // then follow commit order, so "deliveries after id N" (event stream replay, inbox cursor)
+    // never skips one that committed late.
+    static final String LOCK_DELIVERY_IDS = "select pg_advisory_xact_lock(7302)";
+
     static final String INSERT_DELIVERIES =
-            "insert into delivery (document_id, unit_code, system_id)"
-                    + " select d, u, s from unnest($1::uuid[], $2::text[], $3::text[]) with ordinality as r(d, u, s, n) order by n"
-                    + " returning id, document_id, unit_code";
+            "insert into delivery (document_id, unit_code, system_id, next_attempt_at)"
+                    + " select r.d, r.u, r.s, case when cs.push_url is not null then now() end"
+                    + " from unnest($1::uuid[], $2::text[], $3::text[]) with ordinality as r(d, u, s, n)"
+                    + " join connected_system cs on cs.id = r.s order by r.n"
+                    + " returning id, document_id, unit_code, system_id";
+
+    // Delivered to every router node's listener when the transaction commits.
+    static final String NOTIFY_DELIVERIES =
+            "select pg_notify('edoc_delivery', p) from unnest($1::text[]) as p";
+
+    static final String NOTIFY_REGISTRY =
+            "select pg_notify('edoc_registry', '')";
 
     // The document an idempotent replay repeats.
     static final String SELECT_SAME_DOCUMENT =
@@ -107,15 +123,35 @@ final class Sql {
 
     // deliveries ----------------------------------------------------------------------------
 
-    static final String SELECT_INBOX =
-            "select d.id, d.document_id, d.unit_code, d.created_at, d.downloaded_at, d.fail_count, d.last_error,"
+    static final String DELIVERY_COLUMNS =
+            "d.id, d.document_id, d.unit_code, d.state, d.created_at, d.downloaded_at, d.fail_count, d.last_error,"
                     + " m.kind, m.from_unit, m.edxml_document_id, m.status_code, m.subject, m.size_bytes, m.sha256,"
-                    + " m.signature_status, m.signature_reason, m.signer_subject, m.signer_serial, m.signature_algorithm"
-                    + " from delivery d join document m on m.id = d.document_id"
-                    + " where d.system_id = $1 and d.state = 'pending' and d.id > $2 order by d.id limit $3";
+                    + " m.signature_status, m.signature_reason, m.signer_subject, m.signer_serial, m.signature_algorithm";
+
+    // Optional filters are null parameters: kind, received since, unit.
+    static final String INBOX_FILTERS =
+            " and ($4::text is null or m.kind = $4) and ($5::timestamptz is null or d.created_at >= $5)"
+                    + " and ($6::text is null or d.unit_code = $6)";
+
+    static final String SELECT_INBOX =
+            "select " + DELIVERY_COLUMNS + " from delivery d join document m on m.id = d.document_id"
+                    + " where d.system_id = $1 and d.state = 'pending' and d.id > $2" + INBOX_FILTERS + " order by d.id limit $3";
+
+    static final String COUNT_INBOX =
+            "select count(*) from delivery d join document m on m.id = d.document_id where d.system_id = $1 and d.state = 'pending'"
+                    + " and ($2::text is null or m.kind = $2) and ($3::timestamptz is null or d.created_at >= $3)"
+                    + " and ($4::text is null or d.unit_code = $4)";
+
+    // Every delivery of the system after an id, whatever its state: the event stream's replay.
+    static final String SELECT_DELIVERIES_AFTER =
+            "select " + DELIVERY_COLUMNS + " from delivery d join document m on m.id = d.document_id"
+                    + " where d.system_id = $1 and d.id > $2 order by d.id limit $3";
+
+    static final String SELECT_LATEST_DELIVERY =
+            "select coalesce(max(id), 0) from delivery where system_id = $1";
 
     static final String SELECT_DELIVERY_PACKAGE =
-            "select d.id, d.document_id, d.unit_code, m.size_bytes, m.sha256, m.chunk_count"
+            "select d.id, d.document_id, d.unit_code, m.size_bytes, m.sha256, m.chunk_count, m.chunk_bytes"
                     + " from delivery d join document m on m.id = d.document_id where d.id = $1 and d.system_id = $2";
 
     static final String MARK_DOWNLOADED =
@@ -127,6 +163,7 @@ final class Sql {
                     + " state = case when $3 = 'done' then 'done' else state end,"
                     + " acked_at = case when $3 = 'done' and acked_at is null then now() else acked_at end,"
                     + " fail_count = fail_count + case when $3 = 'fail' and state = 'pending' then 1 else 0 end,"
-                    + " last_error = case when $3 = 'fail' and state = 'pending' then $4 else last_error end"
+                    + " last_error = case when $3 = 'fail' and state = 'pending' then $4 else last_error end,"
+                    + " acked_by = case when $3 = 'done' and state = 'pending' then 'pull' else acked_by end"
                     + " where id = $1 and system_id = $2 returning id, state, fail_count, acked_at";
 }

@@ -100,7 +100,8 @@ public final class ConfigLoader {
     private static RouterConfig build(Config c) {
         RouterConfig.Api api = new RouterConfig.Api(
                 text(c, "api.host"), port(c, "api.port", false), range(c, "api.instances", 0, 256),
-                bytes(c, "api.max-package-size", 1024, Long.MAX_VALUE), duration(c, "api.idle-timeout"));
+                bytes(c, "api.max-package-size", 1024, Long.MAX_VALUE), duration(c, "api.idle-timeout"),
+                duration(c, "api.event-heartbeat"));
         RouterConfig.Ops ops = new RouterConfig.Ops(text(c, "ops.host"), port(c, "ops.port", false));
 
         Path serverCertificate = optionalFile(c, "tls.server-certificate");

@@ -11,7 +11,7 @@ import java.util.List;
 public record RouterConfig(Api api, Ops ops, Tls tls, Pki pki, Database database, Storage storage, Xml xml,
                            Signatures signatures, Receipts receipts, Demo demo) {
 
-    public record Api(String host, int port, int instances, long maxPackageSize, Duration idleTimeout) {
+    public record Api(String host, int port, int instances, long maxPackageSize, Duration idleTimeout, Duration eventHeartbeat) {
     }
 
     public record Ops(String host, int port) {

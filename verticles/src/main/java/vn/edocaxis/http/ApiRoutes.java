@@ -24,7 +24,7 @@ public final class ApiRoutes {
     }
 
     public static Router create(Vertx vertx, CallerResolver resolver, RegistryService registry, IntakeService intake,
-                                DeliveryService deliveries) {
+                                DeliveryService deliveries, long eventHeartbeatMillis) {
         Router router = Router.router(vertx);
         DocumentHandlers documents = new DocumentHandlers(intake);
         DeliveryHandlers inbox = new DeliveryHandlers(deliveries);
@@ -36,6 +36,8 @@ public final class ApiRoutes {
 
         router.post("/v1/documents").handler(documents::submit);
         router.get("/v1/inbox").handler(inbox::inbox);
+        router.get("/v1/inbox/count").handler(inbox::count);
+        router.get("/v1/events").handler(new EventStreamHandler(deliveries, eventHeartbeatMillis));
         router.get("/v1/deliveries/:id/package").handler(inbox::download);
         router.post("/v1/deliveries/:id/ack").handler(smallBody).handler(inbox::ack);
         router.get("/v1/directory/units").handler(directory::units);

@@ -1,5 +1,6 @@
 package vn.edocaxis.http;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -9,6 +10,7 @@ import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.edocaxis.routing.Caller;
+import vn.edocaxis.service.ByteRange;
 import vn.edocaxis.service.DeliveryService;
 
 /** The receiving side: inbox listing, package download, acknowledgement. */
@@ -22,32 +24,71 @@ final class DeliveryHandlers {
         this.deliveries = deliveries;
     }
 
+    /** {@code GET /v1/inbox?limit&cursor&kind&since&unit&wait}: pending deliveries, optionally waiting for one. */
     void inbox(RoutingContext ctx) {
         Caller.SystemCaller caller = Requests.system(ctx);
         int limit = (int) Math.min(Requests.longParam(ctx, "limit", 100), Integer.MAX_VALUE);
-        deliveries.inbox(caller, ctx.request().getParam("cursor"), limit)
-                .onSuccess(page -> ok(ctx, Json.inbox(page)))
+        DeliveryService.InboxQuery query = new DeliveryService.InboxQuery(ctx.request().getParam("cursor"), limit,
+                ctx.request().getParam("kind"), Requests.instantParam(ctx, "since"), ctx.request().getParam("unit"),
+                Requests.longParam(ctx, "wait", 0));
+        deliveries.inbox(caller, query)
+                .onSuccess(page -> {
+                    if (!ctx.response().closed()) {
+                        ok(ctx, Json.inbox(page));
+                    }
+                })
                 .onFailure(ctx::fail);
     }
 
+    /** {@code GET /v1/inbox/count?kind&since&unit}. */
+    void count(RoutingContext ctx) {
+        Caller.SystemCaller caller = Requests.system(ctx);
+        deliveries.count(caller, ctx.request().getParam("kind"), Requests.instantParam(ctx, "since"), ctx.request().getParam("unit"))
+                .onSuccess(count -> ok(ctx, new JsonObject().put("count", count)))
+                .onFailure(ctx::fail);
+    }
+
+    /**
+     * {@code GET /v1/deliveries/{id}/package}: the package as submitted, or the byte range asked
+     * for ({@code Range}, honoured with {@code If-Range} against the ETag, the package's SHA-256).
+     */
     void download(RoutingContext ctx) {
         Caller.SystemCaller caller = Requests.system(ctx);
         long id = Requests.pathId(ctx, "id");
-        deliveries.download(caller, id).onComplete(ar -> {
+        String rangeHeader = ctx.request().getHeader("Range");
+        ByteRange range = rangeHeader == null ? null : ByteRange.parse(rangeHeader);
+        String ifRange = ctx.request().getHeader("If-Range");
+        deliveries.download(caller, id, range).compose(download -> {
+            String etag = "\"" + HexFormat.of().formatHex(download.ref().sha256()) + "\"";
+            if (ifRange != null && !ifRange.equals(etag) && download.partial()) {
+                return deliveries.download(caller, id, null); // the package is not the one the client has part of
+            }
+            return Future.succeededFuture(download);
+        }).onComplete(ar -> {
             if (ar.failed()) {
                 ctx.fail(ar.cause());
                 return;
             }
             DeliveryService.Download download = ar.result();
+            String sha = HexFormat.of().formatHex(download.ref().sha256());
             HttpServerResponse response = ctx.response()
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/xml")
-                    .putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(download.ref().size()))
+                    .putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(download.stream().length()))
+                    .putHeader(HttpHeaders.ACCEPT_RANGES, "bytes")
+                    .putHeader(HttpHeaders.ETAG, "\"" + sha + "\"")
                     .putHeader("Repr-Digest", "sha-256=:" + Base64.getEncoder().encodeToString(download.ref().sha256()) + ":")
-                    .putHeader("X-Package-SHA256", HexFormat.of().formatHex(download.ref().sha256()))
+                    .putHeader("X-Package-SHA256", sha)
                     .putHeader("X-Document-Id", download.ref().documentId().toString());
+            if (download.partial()) {
+                response.setStatusCode(206).putHeader(HttpHeaders.CONTENT_RANGE,
+                        "bytes " + download.first() + "-" + download.last() + "/" + download.ref().size());
+            }
+            boolean reachesEnd = download.last() == download.ref().size() - 1;
             download.stream().pipe().endOnFailure(false).to(response).onComplete(sent -> {
                 if (sent.succeeded()) {
-                    deliveries.downloaded(id).onFailure(e -> LOG.warn("could not record download of delivery {}", id, e));
+                    if (reachesEnd) {
+                        deliveries.downloaded(id).onFailure(e -> LOG.warn("could not record download of delivery {}", id, e));
+                    }
                 } else if (response.closed()) {
                     LOG.debug("client left during the download of delivery {}", id);
                 } else {

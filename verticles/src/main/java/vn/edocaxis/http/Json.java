@@ -55,24 +55,29 @@ final class Json {
     static JsonObject inbox(DeliveryService.InboxPage page) {
         JsonArray items = new JsonArray();
         for (InboxEntry e : page.entries()) {
-            items.add(new JsonObject()
-                    .put("deliveryId", e.deliveryId())
-                    .put("documentId", e.documentId().toString())
-                    .put("unit", e.unitCode())
-                    .put("kind", e.kind().name().toLowerCase(java.util.Locale.ROOT))
-                    .put("from", e.fromUnit())
-                    .put("edxmlDocumentId", e.edxmlDocumentId())
-                    .put("statusCode", e.statusCode())
-                    .put("subject", e.subject())
-                    .put("size", e.size())
-                    .put("sha256", HEX.formatHex(e.sha256()))
-                    .put("createdAt", time(e.createdAt()))
-                    .put("downloadedAt", time(e.downloadedAt()))
-                    .put("failCount", e.failCount())
-                    .put("lastError", e.lastError())
-                    .put("signature", signature(e.signature())));
+            items.add(delivery(e));
         }
         return new JsonObject().put("items", items).put("nextCursor", page.nextCursor());
+    }
+
+    static JsonObject delivery(InboxEntry e) {
+        return new JsonObject()
+                .put("deliveryId", e.deliveryId())
+                .put("documentId", e.documentId().toString())
+                .put("unit", e.unitCode())
+                .put("state", e.state())
+                .put("kind", e.kind().name().toLowerCase(java.util.Locale.ROOT))
+                .put("from", e.fromUnit())
+                .put("edxmlDocumentId", e.edxmlDocumentId())
+                .put("statusCode", e.statusCode())
+                .put("subject", e.subject())
+                .put("size", e.size())
+                .put("sha256", HEX.formatHex(e.sha256()))
+                .put("createdAt", time(e.createdAt()))
+                .put("downloadedAt", time(e.downloadedAt()))
+                .put("failCount", e.failCount())
+                .put("lastError", e.lastError())
+                .put("signature", signature(e.signature()));
     }
 
     static JsonObject ack(AckOutcome a) {

@@ -45,6 +45,18 @@ final class Requests {
         }
     }
 
+    static java.time.Instant instantParam(RoutingContext ctx, String name) {
+        String value = ctx.request().getParam(name);
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(value).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw invalid(name, name + " must be an ISO-8601 time with offset, e.g. 2026-11-23T08:00:00+07:00");
+        }
+    }
+
     static long pathId(RoutingContext ctx, String name) {
         String value = ctx.pathParam(name);
         try {
