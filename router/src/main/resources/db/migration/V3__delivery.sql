@@ -9,15 +9,19 @@ alter table delivery drop constraint delivery_state_check;
 alter table delivery add constraint delivery_state_check check (state in ('pending', 'done', 'dead'));
 
 alter table delivery
-    -- When the next push attempt is due; while an attempt runs, the end of its lease (a node that
-    -- dies mid-attempt leaves the delivery to be retried after it). Null: not pushed.
+    -- When the next push attempt is due. Null: not pushed.
     add column next_attempt_at timestamptz,
+    -- While an attempt runs, when its lease ends: a node that dies mid-attempt leaves the delivery
+    -- to another node after it.
+    add column leased_until    timestamptz,
     add column push_attempts   integer not null default 0,
     add column push_error      text,
     add column dead_at         timestamptz,
     add column acked_by        text check (acked_by is null or acked_by in ('pull', 'push'));
 
 create index delivery_push_due on delivery (next_attempt_at) where state = 'pending' and next_attempt_at is not null;
+create index delivery_push_leased on delivery (system_id) where state = 'pending' and leased_until is not null;
+create index delivery_dead on delivery (dead_at) where state = 'dead';
 create index delivery_system_id on delivery (system_id, id);
 
 -- Stored chunks are of this size (the last one shorter), so a byte range maps to chunk numbers.

@@ -50,6 +50,8 @@ import vn.edocaxis.service.DeliveryService;
 import vn.edocaxis.service.DeliveryWakeups;
 import vn.edocaxis.service.IntakeLimits;
 import vn.edocaxis.service.IntakeService;
+import vn.edocaxis.service.PushService;
+import vn.edocaxis.store.PushRepository;
 import vn.edocaxis.service.ReceiptSigner;
 import vn.edocaxis.signature.TrustStoreValidator;
 import vn.edocaxis.store.GroupCommitter;
@@ -61,6 +63,7 @@ import vn.edocaxis.store.Migrations;
 import vn.edocaxis.store.RegistryRepository;
 import vn.edocaxis.verticles.ApiVerticle;
 import vn.edocaxis.verticles.NotificationVerticle;
+import vn.edocaxis.verticles.PushVerticle;
 import vn.edocaxis.verticles.OpsVerticle;
 
 /**
@@ -156,6 +159,8 @@ public final class RouterApplication implements AutoCloseable {
             DeliveryService deliveries = new DeliveryService(new DeliveryRepository(pool), documents, wakeups);
             Gauge.builder("edoc.waiting.receivers", wakeups, DeliveryWakeups::waiting)
                     .description("Long-polls and event streams waiting on this node").register(metrics);
+            PushService pushes = new PushService(new PushRepository(pool), documents, new PushService.Policy(config.push().lease(),
+                    config.push().maxAttempts(), config.push().maxAge(), config.push().backoffBase(), config.push().backoffMax()));
             CallerResolver resolver = new CallerResolver(keys.operatorFingerprints());
 
             await(registryCache.refresh());
@@ -170,13 +175,16 @@ public final class RouterApplication implements AutoCloseable {
             Vertx v = vertx;
             await(vertx.deployVerticle(() -> {
                 ApiVerticle verticle = new ApiVerticle(apiOptions, x -> ApiRoutes.create(v, resolver, registry, intake, deliveries,
-                        config.api().eventHeartbeat().toMillis()));
+                        pushes, config.api().eventHeartbeat().toMillis()));
                 if (first[0] == null) {
                     first[0] = verticle;
                 }
                 return verticle;
             }, new DeploymentOptions().setInstances(instances)).recover(e -> Future.failedFuture(listenError("api", config.api().port(), e))));
             await(vertx.deployVerticle(new NotificationVerticle(connect, wakeups, registryCache)));
+            await(vertx.deployVerticle(new PushVerticle(pushes, wakeups, new PushVerticle.Settings(
+                    path(keys.pushCertificate()), path(keys.pushKey()), path(keys.pushTrustedCas()), config.push().concurrency(),
+                    config.push().timeout(), config.push().pollInterval()))));
             OpsVerticle ops = new OpsVerticle(config.ops().host(), config.ops().port(), pool, metrics);
             await(vertx.deployVerticle(ops).recover(e -> Future.failedFuture(listenError("ops", config.ops().port(), e))));
 
@@ -194,6 +202,10 @@ public final class RouterApplication implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    private static String path(Path file) {
+        return file == null ? null : file.toString();
     }
 
     private static HttpServerOptions apiOptions(RouterConfig config, KeyMaterial tls, SSLEngineOptions engine) {

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class DeliveryWakeups {
 
+    private static final String ANY = "";
     private final ConcurrentHashMap<String, Set<Waiter>> bySystem = new ConcurrentHashMap<>();
 
     /** An interest, to cancel when the waiter goes away. */
@@ -67,6 +68,11 @@ public final class DeliveryWakeups {
         return waiter;
     }
 
+    /** Runs {@code action} on the calling context after every wake-up, whatever the system (the push worker). */
+    public Subscription onAnyDelivery(Runnable action) {
+        return onDelivery(ANY, action);
+    }
+
     /**
      * An armed one-shot wait: its future completes at the first wake-up for the system after this
      * call (even one that comes before anybody looks at the future), or fails never; cancel it if
@@ -86,6 +92,10 @@ public final class DeliveryWakeups {
     }
 
     public void wake(Collection<String> systemIds) {
+        Set<Waiter> any = bySystem.get(ANY);
+        if (any != null && !systemIds.isEmpty()) {
+            any.forEach(Waiter::wake);
+        }
         for (String systemId : systemIds) {
             Set<Waiter> waiters = bySystem.get(systemId);
             if (waiters != null) {

@@ -12,19 +12,19 @@ final class Sql {
             "select pg_advisory_xact_lock(7301)"; // registry writers commit in version order
 
     static final String SELECT_SYSTEMS =
-            "select id, name, status, signature_policy, version from connected_system";
+            "select id, name, status, signature_policy, version, push_url from connected_system";
 
     static final String SELECT_SYSTEM =
             SELECT_SYSTEMS + " where id = $1";
 
     static final String INSERT_SYSTEM =
             "insert into connected_system (id, name, signature_policy) values ($1, $2, $3) on conflict (id) do nothing"
-                    + " returning id, name, status, signature_policy, version";
+                    + " returning id, name, status, signature_policy, version, push_url";
 
     static final String UPDATE_SYSTEM =
             "update connected_system set name = coalesce($2, name), signature_policy = coalesce($3, signature_policy),"
                     + " status = coalesce($4, status), version = nextval('directory_version'), updated_at = now()"
-                    + " where id = $1 returning id, name, status, signature_policy, version";
+                    + " where id = $1 returning id, name, status, signature_policy, version, push_url";
 
     static final String SELECT_CERTIFICATES =
             "select fingerprint, system_id, subject, serial, not_after from system_certificate";
@@ -156,6 +156,63 @@ final class Sql {
 
     static final String MARK_DOWNLOADED =
             "update delivery set downloaded_at = coalesce(downloaded_at, now()) where id = $1";
+
+    // push ---------------------------------------------------------------------------------
+
+    static final String LOCK_PUSH_CLAIMS = "select pg_advisory_xact_lock(7303)";
+
+    // Due deliveries, at most push_max_concurrency leased per system across all nodes (claims are
+    // serialised by the lock above), each leased to the calling node for $2.
+    static final String CLAIM_PUSHES =
+            "with busy as (select system_id, count(*) as n from delivery"
+                    + "   where state = 'pending' and leased_until > now() group by system_id),"
+                    + " candidates as (select d.id, d.system_id,"
+                    + "   row_number() over (partition by d.system_id order by d.next_attempt_at, d.id) as rank"
+                    + "   from delivery d where d.state = 'pending' and d.next_attempt_at <= now()"
+                    + "   and (d.leased_until is null or d.leased_until <= now()) order by d.next_attempt_at limit 1000),"
+                    + " chosen as (select c.id from candidates c join connected_system s on s.id = c.system_id"
+                    + "   left join busy b on b.system_id = c.system_id"
+                    + "   where s.push_url is not null and c.rank <= s.push_max_concurrency - coalesce(b.n, 0) limit $1)"
+                    + " update delivery d set leased_until = now() + make_interval(secs => $2), push_attempts = d.push_attempts + 1"
+                    + " from chosen, document m, connected_system s"
+                    + " where d.id = chosen.id and m.id = d.document_id and s.id = d.system_id"
+                    + " returning d.id, d.document_id, d.system_id, d.unit_code, d.push_attempts, d.created_at, s.push_url,"
+                    + " m.size_bytes, m.sha256, m.chunk_count, m.chunk_bytes";
+
+    static final String NEXT_PUSH_DUE =
+            "select min(greatest(next_attempt_at, coalesce(leased_until, next_attempt_at))) from delivery"
+                    + " where state = 'pending' and next_attempt_at is not null";
+
+    static final String PUSH_SUCCEEDED =
+            "update delivery set state = 'done', acked_at = coalesce(acked_at, now()), acked_by = coalesce(acked_by, 'push'),"
+                    + " leased_until = null, next_attempt_at = null, push_error = null where id = $1 and state = 'pending'";
+
+    static final String PUSH_FAILED =
+            "update delivery set leased_until = null, push_error = $2, next_attempt_at = now() + make_interval(secs => $3)"
+                    + " where id = $1 and state = 'pending'";
+
+    static final String PUSH_DEAD =
+            "update delivery set state = 'dead', dead_at = now(), leased_until = null, next_attempt_at = null, push_error = $2"
+                    + " where id = $1 and state = 'pending'";
+
+    static final String REQUEUE_DEAD =
+            "update delivery d set state = 'pending', dead_at = null, push_attempts = 0, push_error = null,"
+                    + " next_attempt_at = case when s.push_url is not null then now() end"
+                    + " from connected_system s where s.id = d.system_id and d.id = $1 and d.state = 'dead'"
+                    + " returning d.id, d.system_id";
+
+    static final String SELECT_DEAD =
+            "select d.id, d.document_id, d.system_id, d.unit_code, d.push_attempts, d.push_error, d.dead_at, d.created_at"
+                    + " from delivery d where d.state = 'dead' and d.id > $1 order by d.id limit $2";
+
+    static final String SET_PUSH_URL =
+            "update connected_system set push_url = $2, version = nextval('directory_version'), updated_at = now()"
+                    + " where id = $1 returning id";
+
+    // A new endpoint takes the system's pending deliveries; none: they wait to be pulled.
+    static final String SCHEDULE_PENDING_PUSHES =
+            "update delivery set next_attempt_at = case when $2 then now() end, leased_until = null"
+                    + " where system_id = $1 and state = 'pending'";
 
     // The old row's values are what the expressions see: acking twice changes nothing.
     static final String ACK_DELIVERY =

@@ -57,6 +57,7 @@ public final class DevPki {
     public static final String SYSTEMS_DIR = "systems";
     public static final String SIGNERS_DIR = "signers";
     public static final String RECEIPT = "receipt";
+    public static final String ROUTER_CLIENT = "router-client";
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration LIFETIME = Duration.ofDays(825);
@@ -105,6 +106,7 @@ public final class DevPki {
                             new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
                             new GeneralName(GeneralName.iPAddress, "::1")}));
             pki.issueClient(OPERATOR, "CN=operator,OU=operators,O=edoc-axis development");
+            pki.issueClient(ROUTER_CLIENT, "CN=edoc-axis router,OU=push,O=edoc-axis development");
             pki.issueEndEntity(RECEIPT, "CN=edoc-axis receipts,O=edoc-axis development", ed25519(), KeyUsage.digitalSignature, null, null);
             for (String system : systemIds) {
                 pki.issueClient(SYSTEMS_DIR + "/" + system, "CN=" + system + ",OU=systems,O=edoc-axis development");
@@ -240,6 +242,7 @@ public final class DevPki {
                 .append(CA_CRL).append(")\n")
                 .append("  router server      ").append(abs.resolve(SERVER_CERT)).append(" / ").append(SERVER_KEY).append('\n')
                 .append("  operator (admin)   ").append(abs.resolve(OPERATOR + ".crt")).append(" / ").append(OPERATOR).append(".key\n")
+                .append("  router push client ").append(abs.resolve(ROUTER_CLIENT + ".crt")).append(" / ").append(ROUTER_CLIENT).append(".key\n")
                 .append("  receipt signing    ").append(abs.resolve(RECEIPT + ".crt")).append(" / ").append(RECEIPT).append(".key\n")
                 .append("  document signers   ").append(abs.resolve(SIGNERS_DIR)).append("/<system>.crt / .key\n");
         for (String system : systemIds) {

@@ -149,7 +149,21 @@ public final class ConfigLoader {
         RouterConfig.Receipts receipts = new RouterConfig.Receipts(receiptKey, receiptCert);
         RouterConfig.Xml xml = new RouterConfig.Xml(range(c, "xml.max-depth", 16, 10_000),
                 (int) bytes(c, "xml.max-token-size", 4096, 64L * 1024 * 1024), range(c, "xml.max-attributes", 16, 100_000));
-        return new RouterConfig(api, ops, tls, pki, database, storage, xml, signatures, receipts,
+        Path pushCert = optionalFile(c, "push.client-certificate");
+        Path pushKey = optionalFile(c, "push.client-key");
+        if ((pushCert == null) != (pushKey == null)) {
+            throw new ConfigError("push.client-certificate and push.client-key must be set together ("
+                    + c.getValue("push.client-certificate").origin().description() + ")");
+        }
+        RouterConfig.Push push = new RouterConfig.Push(pushCert, pushKey, optionalFile(c, "push.trusted-cas"),
+                range(c, "push.concurrency", 1, 10_000), duration(c, "push.timeout"), duration(c, "push.lease"),
+                duration(c, "push.backoff-base"), duration(c, "push.backoff-max"), range(c, "push.max-attempts", 1, 1000),
+                duration(c, "push.max-age"), duration(c, "push.poll-interval"));
+        if (push.lease().compareTo(push.timeout()) <= 0) {
+            throw new ConfigError("push.lease must be longer than push.timeout ("
+                    + c.getValue("push.lease").origin().description() + ")");
+        }
+        return new RouterConfig(api, ops, tls, pki, database, storage, xml, signatures, receipts, push,
                 new RouterConfig.Demo(c.getBoolean("demo.seed")));
     }
 

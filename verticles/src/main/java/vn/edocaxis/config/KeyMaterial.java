@@ -26,7 +26,8 @@ import vn.edocaxis.routing.Fingerprints;
  */
 public record KeyMaterial(Path serverCertificate, Path serverKey, Path trustedCas, List<Path> crls,
                           Set<String> operatorFingerprints, Path signerAnchors, List<Path> signerCrls,
-                          PrivateKey receiptKey, X509Certificate receiptCertificate, boolean development) {
+                          PrivateKey receiptKey, X509Certificate receiptCertificate, Path pushCertificate, Path pushKey,
+                          Path pushTrustedCas, boolean development) {
 
     public static KeyMaterial resolve(RouterConfig config, List<String> demoSystems) {
         RouterConfig.Tls tls = config.tls();
@@ -38,7 +39,8 @@ public record KeyMaterial(Path serverCertificate, Path serverKey, Path trustedCa
             return new KeyMaterial(tls.serverCertificate(), tls.serverKey(), tls.trustedCas(), tls.crls(),
                     fingerprints(tls.operatorCertificates()),
                     signatures.trustAnchors() != null ? signatures.trustAnchors() : tls.trustedCas(), signatures.crls(),
-                    privateKey(receiptKey), certificate(receiptCert), false);
+                    privateKey(receiptKey), certificate(receiptCert), config.push().clientCertificate(), config.push().clientKey(),
+                    config.push().trustedCas(), false);
         }
         Path dir = config.pki().dir();
         if (!DevPki.exists(dir)) {
@@ -57,7 +59,10 @@ public record KeyMaterial(Path serverCertificate, Path serverKey, Path trustedCa
                 crls, fingerprints(operators),
                 signatures.trustAnchors() != null ? signatures.trustAnchors() : dir.resolve(DevPki.CA_CERT),
                 signatures.crls().isEmpty() ? List.of(dir.resolve(DevPki.CA_CRL)) : signatures.crls(),
-                privateKey(receiptKey), certificate(receiptCert), true);
+                privateKey(receiptKey), certificate(receiptCert),
+                config.push().clientCertificate() != null ? config.push().clientCertificate() : dir.resolve(DevPki.ROUTER_CLIENT + ".crt"),
+                config.push().clientKey() != null ? config.push().clientKey() : dir.resolve(DevPki.ROUTER_CLIENT + ".key"),
+                config.push().trustedCas() != null ? config.push().trustedCas() : dir.resolve(DevPki.CA_CERT), true);
     }
 
     private static Set<String> fingerprints(List<Path> files) {

@@ -10,6 +10,7 @@ import vn.edocaxis.error.RouterException;
 import vn.edocaxis.routing.CallerResolver;
 import vn.edocaxis.service.DeliveryService;
 import vn.edocaxis.service.IntakeService;
+import vn.edocaxis.service.PushService;
 import vn.edocaxis.service.RegistryService;
 
 /**
@@ -24,12 +25,13 @@ public final class ApiRoutes {
     }
 
     public static Router create(Vertx vertx, CallerResolver resolver, RegistryService registry, IntakeService intake,
-                                DeliveryService deliveries, long eventHeartbeatMillis) {
+                                DeliveryService deliveries, PushService pushes, long eventHeartbeatMillis) {
         Router router = Router.router(vertx);
         DocumentHandlers documents = new DocumentHandlers(intake);
         DeliveryHandlers inbox = new DeliveryHandlers(deliveries);
         DirectoryHandlers directory = new DirectoryHandlers(registry);
         AdminHandlers admin = new AdminHandlers(registry);
+        PushHandlers push = new PushHandlers(pushes);
         Handler<RoutingContext> smallBody = BodyHandler.create(false).setBodyLimit(SMALL_BODY_LIMIT);
 
         router.route().handler(new IdentityHandler(resolver, registry.registry()));
@@ -40,6 +42,9 @@ public final class ApiRoutes {
         router.get("/v1/events").handler(new EventStreamHandler(deliveries, eventHeartbeatMillis));
         router.get("/v1/deliveries/:id/package").handler(inbox::download);
         router.post("/v1/deliveries/:id/ack").handler(smallBody).handler(inbox::ack);
+        router.get("/v1/push-endpoint").handler(push::get);
+        router.put("/v1/push-endpoint").handler(smallBody).handler(push::set);
+        router.delete("/v1/push-endpoint").handler(push::clear);
         router.get("/v1/directory/units").handler(directory::units);
         router.get("/v1/me").handler(directory::me);
 
@@ -50,6 +55,10 @@ public final class ApiRoutes {
         router.post("/v1/admin/systems/:id/certificates").handler(smallBody)
                 .handler(admin::bindCertificate);
         router.delete("/v1/admin/systems/:id/certificates/:fingerprint").handler(admin::unbindCertificate);
+        router.put("/v1/admin/systems/:id/push-endpoint").handler(smallBody).handler(push::adminSet);
+        router.delete("/v1/admin/systems/:id/push-endpoint").handler(push::adminClear);
+        router.get("/v1/admin/dead-letters").handler(push::deadLetters);
+        router.post("/v1/admin/deliveries/:id/requeue").handler(push::requeue);
         router.post("/v1/admin/units").handler(smallBody).handler(admin::createUnit);
         router.get("/v1/admin/units/:code").handler(admin::getUnit);
         router.patch("/v1/admin/units/:code").handler(smallBody).handler(admin::updateUnit);

@@ -1,0 +1,160 @@
+package vn.edocaxis.verticles;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.edocaxis.service.DeliveryWakeups;
+import vn.edocaxis.service.PushService;
+import vn.edocaxis.store.PushRepository;
+
+/**
+ * This node's push worker. It leases due deliveries from the database (so two nodes never
+ * attempt the same one at once), POSTs each package to its system's endpoint over mutual TLS with
+ * the router's client certificate, and records the outcome: a 2xx acknowledges the delivery,
+ * anything else schedules a retry or dead-letters it. New deliveries wake it at once; due retries
+ * are looked for when the earliest one is due, and at least every poll interval.
+ */
+public final class PushVerticle extends VerticleBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PushVerticle.class);
+
+    /** How the worker reaches agencies. */
+    public record Settings(String clientCertificate, String clientKey, String trustedCas, int concurrency, Duration timeout,
+                           Duration pollInterval) {
+    }
+
+    private final PushService pushes;
+    private final DeliveryWakeups wakeups;
+    private final Settings settings;
+    private HttpClient client;
+    private DeliveryWakeups.Subscription subscription;
+    private int inFlight;
+    private boolean claiming;
+    private boolean again;
+    private long timer = -1;
+    private boolean stopped;
+
+    public PushVerticle(PushService pushes, DeliveryWakeups wakeups, Settings settings) {
+        this.pushes = pushes;
+        this.wakeups = wakeups;
+        this.settings = settings;
+    }
+
+    @Override
+    public Future<?> start() {
+        HttpClientOptions options = new HttpClientOptions().setSsl(true).setVerifyHost(true).setKeepAlive(true)
+                .setConnectTimeout((int) Math.min(settings.timeout().toMillis(), 10_000))
+                .setIdleTimeout((int) settings.timeout().toSeconds() + 1);
+        if (settings.clientCertificate() != null) {
+            options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(settings.clientCertificate())
+                    .setKeyPath(settings.clientKey()));
+        } else {
+            LOG.warn("push.client-certificate is not set: pushes are made without a client certificate");
+        }
+        if (settings.trustedCas() != null) {
+            options.setTrustOptions(new PemTrustOptions().addCertPath(settings.trustedCas()));
+        }
+        client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(8));
+        subscription = wakeups.onAnyDelivery(this::work);
+        work();
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<?> stop() {
+        stopped = true;
+        subscription.cancel();
+        vertx.cancelTimer(timer);
+        return client.close();
+    }
+
+    /** Claims what is due while there is room; re-entrant calls just ask for another round. */
+    private void work() {
+        if (stopped) {
+            return;
+        }
+        if (claiming) {
+            again = true;
+            return;
+        }
+        int room = settings.concurrency() - inFlight;
+        if (room <= 0) {
+            return; // a finishing attempt calls work() again
+        }
+        claiming = true;
+        again = false;
+        pushes.claim(room).onComplete(ar -> {
+            claiming = false;
+            if (ar.failed()) {
+                LOG.warn("could not claim push deliveries: {}", ar.cause().toString());
+                schedule(settings.pollInterval());
+                return;
+            }
+            List<PushRepository.Claimed> claimed = ar.result();
+            claimed.forEach(this::attempt);
+            if (again || (claimed.size() == room && inFlight < settings.concurrency())) {
+                work();
+            } else {
+                pushes.nextDue().onComplete(due -> schedule(due.succeeded() && due.result().isPresent()
+                        ? Duration.between(Instant.now(), due.result().get()) : settings.pollInterval()));
+            }
+        });
+    }
+
+    private void schedule(Duration delay) {
+        if (stopped) {
+            return;
+        }
+        long millis = Math.max(10, Math.min(delay.toMillis(), settings.pollInterval().toMillis()));
+        vertx.cancelTimer(timer);
+        timer = vertx.setTimer(millis, t -> work());
+    }
+
+    private void attempt(PushRepository.Claimed claimed) {
+        inFlight++;
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(claimed.url())
+                .setIdleTimeout(settings.timeout().toMillis())
+                .putHeader("Content-Type", "application/xml")
+                .putHeader("Content-Length", Long.toString(claimed.ref().size()))
+                .putHeader("X-Delivery-Id", Long.toString(claimed.deliveryId()))
+                .putHeader("X-Document-Id", claimed.documentId().toString())
+                .putHeader("X-Unit", claimed.unitCode())
+                .putHeader("X-Package-SHA256", HexFormat.of().formatHex(claimed.ref().sha256()))
+                .putHeader("X-Attempt", Integer.toString(claimed.attempt()));
+        client.request(request)
+                .compose(req -> req.send(pushes.packageOf(claimed)))
+                .compose(response -> response.body().map(body -> {
+                    if (response.statusCode() / 100 != 2) {
+                        throw new IllegalStateException("HTTP " + response.statusCode() + ": "
+                                + body.toString().substring(0, Math.min(200, body.length())));
+                    }
+                    return (Void) null;
+                }))
+                .timeout(settings.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .compose(ok -> pushes.succeeded(claimed).map("acknowledged"),
+                        failure -> pushes.failed(claimed, failure.getMessage() == null ? failure.toString() : failure.getMessage())
+                                .map(outcome -> outcome == PushService.Outcome.DEAD ? "dead-lettered: " + failure.getMessage()
+                                        : "will retry: " + failure.getMessage()))
+                .onComplete(ar -> {
+                    inFlight--;
+                    if (ar.failed()) {
+                        LOG.warn("could not record the push of delivery {}: {}", claimed.deliveryId(), ar.cause().toString());
+                    } else {
+                        LOG.debug("push of delivery {} (attempt {}): {}", claimed.deliveryId(), claimed.attempt(), ar.result());
+                    }
+                    work();
+                });
+    }
+}
