@@ -81,7 +81,7 @@ public final class DocumentRepository {
                     : conn.preparedQuery(Sql.INSERT_CHUNKS).execute(Tuple.of(chunkDocs.toArray(new UUID[0]),
                             chunkSeqs.toArray(new Integer[0]), chunkData.toArray(new Buffer[0])));
             List<NewDocument> stored = documents.stream().filter(d -> committed.containsKey(d.id())).toList();
-            return chunks.compose(v -> insertDeliveries(conn, stored)).map(deliveries -> {
+            return chunks.compose(v -> insertDeliveries(conn, stored, committed)).map(deliveries -> {
                 List<Optional<StoredDocument>> results = new ArrayList<>(documents.size());
                 for (NewDocument d : documents) {
                     Instant at = committed.get(d.id());
@@ -93,7 +93,9 @@ public final class DocumentRepository {
         });
     }
 
-    private static Future<Map<UUID, List<StoredDocument.Delivery>>> insertDeliveries(SqlConnection conn, List<NewDocument> documents) {
+    /** Inserts the deliveries; {@code committed} gets each document's commit time (its deliveries' creation). */
+    private static Future<Map<UUID, List<StoredDocument.Delivery>>> insertDeliveries(SqlConnection conn, List<NewDocument> documents,
+                                                                                    Map<UUID, Instant> committed) {
         List<UUID> docs = new ArrayList<>();
         List<String> units = new ArrayList<>();
         List<String> systems = new ArrayList<>();
@@ -117,6 +119,8 @@ public final class DocumentRepository {
                         byDocument.computeIfAbsent(row.getUUID("document_id"), k -> new ArrayList<>())
                                 .add(new StoredDocument.Delivery(row.getLong("id"), row.getString("unit_code")));
                         notified.add(row.getString("system_id"));
+                        committed.merge(row.getUUID("document_id"), row.getOffsetDateTime("created_at").toInstant(),
+                                (a, b) -> a.isAfter(b) ? a : b);
                     }
                     byDocument.values().forEach(list -> list.sort((a, b) -> Long.compare(a.id(), b.id())));
                     return conn.preparedQuery(Sql.NOTIFY_DELIVERIES).execute(Tuple.of(Notifications.payloads(notified)));
@@ -197,10 +201,16 @@ public final class DocumentRepository {
             Row row = found.get();
             UUID id = row.getUUID("id");
             return pool.preparedQuery(Sql.SELECT_DELIVERIES_OF).execute(Tuple.of(id))
-                    .map(rows -> new StoredDocument(id, row.getString("sender_system_id"),
-                            row.getOffsetDateTime("received_at").toInstant(),
-                            RegistryRepository.map(rows, r -> new StoredDocument.Delivery(r.getLong("id"), r.getString("unit_code"))),
-                            true));
+                    .map(rows -> {
+                        Instant committedAt = row.getOffsetDateTime("received_at").toInstant();
+                        for (Row r : rows) {
+                            Instant at = r.getOffsetDateTime("created_at").toInstant();
+                            committedAt = at.isAfter(committedAt) ? at : committedAt;
+                        }
+                        return new StoredDocument(id, row.getString("sender_system_id"), committedAt,
+                                RegistryRepository.map(rows, r -> new StoredDocument.Delivery(r.getLong("id"), r.getString("unit_code"))),
+                                true);
+                    });
         });
     }
 

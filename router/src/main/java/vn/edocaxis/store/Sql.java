@@ -85,12 +85,14 @@ final class Sql {
     // never skips one that committed late.
     static final String LOCK_DELIVERY_IDS = "select pg_advisory_xact_lock(7302)";
 
+    // created_at is read from the clock, not the transaction start: with the lock above held, the
+    // commit follows within the time of the statement and the WAL flush.
     static final String INSERT_DELIVERIES =
-            "insert into delivery (document_id, unit_code, system_id, next_attempt_at)"
-                    + " select r.d, r.u, r.s, case when cs.push_url is not null then now() end"
+            "insert into delivery (document_id, unit_code, system_id, next_attempt_at, created_at)"
+                    + " select r.d, r.u, r.s, case when cs.push_url is not null then now() end, clock_timestamp()"
                     + " from unnest($1::uuid[], $2::text[], $3::text[]) with ordinality as r(d, u, s, n)"
                     + " join connected_system cs on cs.id = r.s order by r.n"
-                    + " returning id, document_id, unit_code, system_id";
+                    + " returning id, document_id, unit_code, system_id, created_at";
 
     // Delivered to every router node's listener when the transaction commits.
     static final String NOTIFY_DELIVERIES =
@@ -108,7 +110,7 @@ final class Sql {
             "select id, sender_system_id, received_at from document where kind = 'status' and from_unit = $1 and sha256 = $2";
 
     static final String SELECT_DELIVERIES_OF =
-            "select id, unit_code from delivery where document_id = $1 order by id";
+            "select id, unit_code, created_at from delivery where document_id = $1 order by id";
 
     static final String SELECT_CHUNK =
             "select data from document_chunk where document_id = $1 and seq = $2";

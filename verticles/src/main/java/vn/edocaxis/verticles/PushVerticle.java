@@ -123,6 +123,9 @@ public final class PushVerticle extends VerticleBase {
     }
 
     private void attempt(PushRepository.Claimed claimed) {
+        if (stopped) {
+            return; // claimed as the node stopped: its lease runs out and a live node takes it over
+        }
         inFlight++;
         RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(claimed.url())
                 .setIdleTimeout(settings.timeout().toMillis())

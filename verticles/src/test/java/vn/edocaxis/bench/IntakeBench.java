@@ -52,13 +52,13 @@ import vn.edocaxis.support.TestPackages;
  */
 public final class IntakeBench {
 
-    record Settings(Path jar, Path work, int concurrency, int warmup, int closedDocs, int openDocs, int pgbenchSeconds,
+    record Settings(Path jar, int concurrency, int warmup, int closedDocs, int openDocs, int pgbenchSeconds,
                     int attachmentBytes, String routerHeap, String routerOptions) {
     }
 
     public static void main(String[] args) throws Exception {
         Settings s = new Settings(Path.of(arg(args, "--jar", "verticles/target/edoc-axis.jar")),
-                Files.createTempDirectory("edoc-bench"), Integer.parseInt(arg(args, "--concurrency", "64")),
+                Integer.parseInt(arg(args, "--concurrency", "64")),
                 Integer.parseInt(arg(args, "--warmup", "5000")), Integer.parseInt(arg(args, "--docs", "20000")),
                 Integer.parseInt(arg(args, "--open-docs", "15000")), Integer.parseInt(arg(args, "--pgbench-seconds", "30")),
                 Integer.parseInt(arg(args, "--attachment", "3600")), arg(args, "--router-heap", "512m"),
@@ -68,12 +68,9 @@ public final class IntakeBench {
     }
 
     private final Settings s;
-    private final int apiPort = freePort();
-    private final int opsPort = freePort();
-    private final int dbPort = freePort();
     private final Vertx vertx = Vertx.vertx();
     private final List<HttpClient> clients = new ArrayList<>();
-    private Process router;
+    private BenchRouter router;
 
     IntakeBench(Settings settings) {
         this.s = settings;
@@ -81,17 +78,11 @@ public final class IntakeBench {
 
     void run() throws Exception {
         try {
-            startRouter();
+            router = new BenchRouter(s.jar(), s.routerHeap(), s.routerOptions());
             List<String> systems = DemoDirectory.systemIds();
             for (String system : systems) {
-                policy(system, "verify-if-present");
-                Path pki = s.work().resolve("var/pki/systems");
-                clients.add(vertx.createHttpClient(new HttpClientOptions().setSsl(true).setVerifyHost(true)
-                        .setKeepAlive(true).setTcpNoDelay(true)
-                        .setTrustOptions(new PemTrustOptions().addCertPath(s.work().resolve("var/pki/ca.crt").toString()))
-                        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(pki.resolve(system + ".crt").toString())
-                                .setKeyPath(pki.resolve(system + ".key").toString())),
-                        new PoolOptions().setHttp1MaxSize(s.concurrency() / systems.size() + 1)));
+                router.call("operator", "PATCH", "/v1/admin/systems/" + system, new JsonObject().put("signaturePolicy", "verify-if-present"));
+                clients.add(router.client(vertx, system, s.concurrency() / systems.size() + 1));
             }
             int total = s.warmup() + s.closedDocs() + s.openDocs();
             System.out.printf("signing %d packages (RSA-2048/SHA-256, fan-out 3)...%n", total);
@@ -120,8 +111,7 @@ public final class IntakeBench {
             System.out.printf("p99 at half the maximum rate: %.1f ms (target <= 25 ms)%n", open.latency().getValueAtPercentile(99) / 1000.0);
         } finally {
             if (router != null) {
-                router.destroy();
-                router.waitFor(30, TimeUnit.SECONDS);
+                router.close();
             }
             vertx.close();
         }
@@ -228,7 +218,7 @@ public final class IntakeBench {
 
     private Future<Void> submit(int index, Buffer body) {
         HttpClient client = clients.get(index % clients.size());
-        return client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("localhost").setPort(apiPort)
+        return client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("localhost").setPort(router.apiPort)
                         .setURI("/v1/documents").putHeader("Content-Type", "application/xml"))
                 .compose(request -> request.send(body))
                 .compose(response -> response.body().map(b -> {
@@ -242,119 +232,25 @@ public final class IntakeBench {
     /** CPU of the three parties and the router's heap, between construction and {@link #finish}. */
     final class Meter {
         private final long start = System.nanoTime();
-        private final long routerStart = cpuTicks(router.pid(), false);
-        private final long databaseStart = databaseTicks();
-        private final long selfStart = cpuTicks(ProcessHandle.current().pid(), false);
+        private final long routerStart = router.routerTicks();
+        private final long databaseStart = router.databaseTicks();
+        private final long selfStart = BenchRouter.cpuTicks(ProcessHandle.current().pid(), false);
         private final AtomicLong heapMax = new AtomicLong();
-        private final long heapTimer = vertx.setPeriodic(500, t -> heapMax.accumulateAndGet(routerHeap(), Math::max));
+        private final long heapTimer = vertx.setPeriodic(500, t -> heapMax.accumulateAndGet(router.heapUsed(), Math::max));
 
         Result finish(String name, int documents, Histogram latency, long errors) {
             double seconds = (System.nanoTime() - start) / 1e9;
             vertx.cancelTimer(heapTimer);
             double tick = 100.0; // USER_HZ
             return new Result(name, documents, seconds, latency,
-                    (cpuTicks(router.pid(), false) - routerStart) / tick / seconds,
-                    (databaseTicks() - databaseStart) / tick / seconds,
-                    (cpuTicks(ProcessHandle.current().pid(), false) - selfStart) / tick / seconds,
+                    (router.routerTicks() - routerStart) / tick / seconds,
+                    (router.databaseTicks() - databaseStart) / tick / seconds,
+                    (BenchRouter.cpuTicks(ProcessHandle.current().pid(), false) - selfStart) / tick / seconds,
                     heapMax.get(), errors);
         }
     }
 
-    long routerHeap() {
-        try {
-            HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + opsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-            return (long) metrics.body().lines().filter(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\""))
-                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-        } catch (Exception e) {
-            return 0;
-        }
-    }
-
-    /** utime + stime (and, for the postmaster, its reaped children's) in clock ticks, from /proc. */
-    static long cpuTicks(long pid, boolean withChildren) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            if (withChildren) {
-                ticks += Long.parseLong(f[13]) + Long.parseLong(f[14]);
-            }
-            return ticks;
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    /** The postmaster of the router's embedded database, its live backends, and its exited ones. */
-    long databaseTicks() {
-        try {
-            Path pidFile = s.work().resolve("var/pgdata/postmaster.pid");
-            long postmaster = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
-            long total = cpuTicks(postmaster, true);
-            for (ProcessHandle child : ProcessHandle.of(postmaster).map(p -> p.children().toList()).orElse(List.of())) {
-                total += cpuTicks(child.pid(), false);
-            }
-            return total;
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-    }
-
     // --- set-up -----------------------------------------------------------------------------------------------
-
-    void startRouter() throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + s.routerHeap(), "-Xms" + s.routerHeap(),
-                "-Dedoc.api.host=127.0.0.1", "-Dedoc.api.port=" + apiPort, "-Dedoc.ops.port=" + opsPort,
-                "-Dedoc.database.embedded.port=" + dbPort));
-        if (!s.routerOptions().isBlank()) {
-            command.addAll(List.of(s.routerOptions().trim().split("\\s+")));
-        }
-        command.addAll(List.of("-jar", s.jar().toAbsolutePath().toString()));
-        router = new ProcessBuilder(command).directory(s.work().toFile()).redirectErrorStream(true).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(router.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null) {
-            if (line.contains("edoc-axis ready")) {
-                System.out.println(line);
-                break;
-            }
-            if (line.contains("ERROR") || line.startsWith("edoc-axis:")) {
-                System.out.println(line);
-            }
-        }
-        if (line == null) {
-            throw new IllegalStateException("the router did not start");
-        }
-        Path log = s.work().resolve("router.log");
-        System.out.println("router log: " + log);
-        Thread drain = new Thread(() -> {
-            try (var writer = Files.newBufferedWriter(log)) {
-                for (String l; (l = out.readLine()) != null; ) {
-                    writer.write(l);
-                    writer.newLine();
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        drain.setDaemon(true);
-        drain.start();
-    }
-
-    void policy(String system, String policy) throws Exception {
-        Path pki = s.work().resolve("var/pki");
-        java.net.http.HttpClient operator = JdkClient.create(pki.resolve("operator.crt"), pki.resolve("operator.key"),
-                pki.resolve("ca.crt"), java.net.http.HttpClient.Version.HTTP_1_1);
-        HttpResponse<String> r = operator.send(HttpRequest.newBuilder(URI.create("https://localhost:" + apiPort + "/v1/admin/systems/" + system))
-                .header("Content-Type", "application/json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofString(new JsonObject().put("signaturePolicy", policy).encode())).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("cannot set the policy of " + system + ": " + r.body());
-        }
-    }
 
     /**
      * The signed packages, packed into a few large arrays: tens of thousands of small arrays kept
@@ -363,7 +259,7 @@ public final class IntakeBench {
      */
     List<Buffer> sign(int count, List<String> systems) {
         List<PackageSigner> signers = systems.stream().map(system -> PackageSigner.fromPem(
-                s.work().resolve("var/pki/signers/" + system + ".crt"), s.work().resolve("var/pki/signers/" + system + ".key"))).toList();
+                router.pki().resolve("signers/" + system + ".crt"), router.pki().resolve("signers/" + system + ".key"))).toList();
         List<String> firstUnits = DemoDirectory.SYSTEMS.stream().map(d -> d.units().get(0).code()).toList();
         byte[] attachment = new byte[s.attachmentBytes()];
         new java.util.Random(1).nextBytes(attachment);
@@ -390,7 +286,7 @@ public final class IntakeBench {
     }
 
     double pgbench() throws Exception {
-        String url = "postgresql://postgres@127.0.0.1:" + dbPort;
+        String url = "postgresql://postgres@127.0.0.1:" + router.dbPort;
         psql(url + "/postgres", "drop database if exists pgbench_baseline");
         psql(url + "/postgres", "create database pgbench_baseline");
         psql(url + "/pgbench_baseline", String.join("\n",
@@ -401,7 +297,7 @@ public final class IntakeBench {
                 "  unit_code text not null, state text not null default 'pending');",
                 "create index on bench_delivery (document_id);",
                 "create index on bench_delivery (unit_code, id) where state = 'pending';"));
-        Path script = s.work().resolve("naive.sql");
+        Path script = router.work.resolve("naive.sql");
         Files.writeString(script, String.join("\n",
                 "\\set n random(1, 1000000000)",
                 "BEGIN;",
@@ -410,7 +306,7 @@ public final class IntakeBench {
                 "INSERT INTO bench_delivery (document_id, unit_code) VALUES (:id, '000.00.00.H41'), (:id, '000.00.00.H14'),"
                         + " (:id, '000.00.00.G17');",
                 "COMMIT;", ""));
-        long dbStart = databaseTicks();
+        long dbStart = router.databaseTicks();
         long t = System.nanoTime();
         Process p = new ProcessBuilder("pgbench", "-n", "-c", Integer.toString(s.concurrency()), "-j", "2",
                 "-T", Integer.toString(s.pgbenchSeconds()), "-f", script.toString(), url + "/pgbench_baseline")
@@ -418,7 +314,7 @@ public final class IntakeBench {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
         double seconds = (System.nanoTime() - t) / 1e9;
-        System.out.printf("pgbench: PostgreSQL CPU %.2f cores%n", (databaseTicks() - dbStart) / 100.0 / seconds);
+        System.out.printf("pgbench: PostgreSQL CPU %.2f cores%n", (router.databaseTicks() - dbStart) / 100.0 / seconds);
         return output.lines().filter(l -> l.startsWith("tps")).findFirst()
                 .map(l -> Double.parseDouble(l.replaceAll("^tps = ([0-9.]+).*$", "$1")))
                 .orElseThrow(() -> new IllegalStateException("pgbench failed:\n" + output));
@@ -429,14 +325,6 @@ public final class IntakeBench {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IllegalStateException("psql failed: " + output);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 

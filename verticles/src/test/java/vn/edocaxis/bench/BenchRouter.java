@@ -1,0 +1,169 @@
+package vn.edocaxis.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import vn.edocaxis.JdkClient;
+
+/**
+ * The packaged router run as its own process for a benchmark, in a fresh working directory: its
+ * embedded PostgreSQL and development PKI are created there. Also reads the CPU used by the
+ * router, its database and the benchmark itself from {@code /proc}.
+ */
+final class BenchRouter implements AutoCloseable {
+
+    final Path work;
+    final int apiPort = freePort();
+    final int opsPort = freePort();
+    final int dbPort = freePort();
+    private final Process process;
+
+    BenchRouter(Path jar, String heap, String options) throws Exception {
+        work = Files.createTempDirectory("edoc-bench");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap, "-Xms" + heap,
+                "-Dedoc.api.host=127.0.0.1", "-Dedoc.api.port=" + apiPort, "-Dedoc.ops.port=" + opsPort,
+                "-Dedoc.database.embedded.port=" + dbPort));
+        if (options != null && !options.isBlank()) {
+            command.addAll(List.of(options.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+        process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.contains("edoc-axis ready")) {
+                System.out.println(line);
+                break;
+            }
+            if (line.contains("ERROR") || line.startsWith("edoc-axis:")) {
+                System.out.println(line);
+            }
+        }
+        if (line == null) {
+            throw new IllegalStateException("the router did not start");
+        }
+        Path log = work.resolve("router.log");
+        System.out.println("router log: " + log);
+        Thread drain = new Thread(() -> {
+            try (var writer = Files.newBufferedWriter(log)) {
+                for (String l; (l = out.readLine()) != null; ) {
+                    writer.write(l);
+                    writer.newLine();
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        drain.setDaemon(true);
+        drain.start();
+    }
+
+    Path pki() {
+        return work.resolve("var/pki");
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** A Vert.x client with a demo system's certificate, keep-alive. */
+    HttpClient client(Vertx vertx, String system, int connections) {
+        Path systems = pki().resolve("systems");
+        return vertx.createHttpClient(new HttpClientOptions().setSsl(true).setVerifyHost(true).setKeepAlive(true).setTcpNoDelay(true)
+                        .setTrustOptions(new PemTrustOptions().addCertPath(pki().resolve("ca.crt").toString()))
+                        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(systems.resolve(system + ".crt").toString())
+                                .setKeyPath(systems.resolve(system + ".key").toString())),
+                new PoolOptions().setHttp1MaxSize(connections));
+    }
+
+    /** A call as the operator or a system (path relative to the API), with the JDK client; the answer's body. */
+    String call(String identity, String method, String path, JsonObject body) throws Exception {
+        Path cert = identity.equals("operator") ? pki().resolve("operator.crt") : pki().resolve("systems/" + identity + ".crt");
+        Path key = identity.equals("operator") ? pki().resolve("operator.key") : pki().resolve("systems/" + identity + ".key");
+        java.net.http.HttpClient client = JdkClient.create(cert, key, pki().resolve("ca.crt"), java.net.http.HttpClient.Version.HTTP_1_1);
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + apiPort + path))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException(method + " " + path + ": " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
+    }
+
+    long heapUsed() {
+        try {
+            HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + opsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            return (long) metrics.body().lines().filter(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\""))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    /** utime + stime (and, for the postmaster, its reaped children's) in clock ticks, from /proc. */
+    static long cpuTicks(long pid, boolean withChildren) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            if (withChildren) {
+                ticks += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            }
+            return ticks;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    long routerTicks() {
+        return cpuTicks(pid(), false);
+    }
+
+    /** The postmaster of the router's embedded database, its live backends, and its exited ones. */
+    long databaseTicks() {
+        try {
+            long postmaster = Long.parseLong(Files.readAllLines(work.resolve("var/pgdata/postmaster.pid")).get(0).trim());
+            long total = cpuTicks(postmaster, true);
+            for (ProcessHandle child : ProcessHandle.of(postmaster).map(p -> p.children().toList()).orElse(List.of())) {
+                total += cpuTicks(child.pid(), false);
+            }
+            return total;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+}
