@@ -22,7 +22,7 @@ public final class EnvelopeReader implements XmlEventListener {
 
     private static final String[] HEADER_PATH = {"edXML", "edXMLEnvelope", "edXMLHeader"};
 
-    private final String[] names = new String[8];
+    private final String[] names = new String[12];
     private int depth;
     private boolean inHeader;
 
@@ -44,6 +44,10 @@ public final class EnvelopeReader implements XmlEventListener {
     private String businessDocType;
     private String businessDocumentId;
     private String subject;
+    private String description;
+    private final Set<String> receivers = new LinkedHashSet<>();
+    private final Set<String> replaced = new LinkedHashSet<>();
+    private final Set<String> replacementTargets = new LinkedHashSet<>();
     private final List<Violation> violations = new ArrayList<>();
 
     @Override
@@ -77,7 +81,11 @@ public final class EnvelopeReader implements XmlEventListener {
         }
         inHeader = depth >= 3 && matchesHeader();
         capturing = null;
-        if (!inHeader || depth < 5 || depth > 6) {
+        if (!inHeader || depth < 5 || depth > 10) {
+            return;
+        }
+        if (depth > 6) {
+            businessDetail(name);
             return;
         }
         // Matched on the names themselves: no path string is built for the elements of a package.
@@ -86,7 +94,7 @@ public final class EnvelopeReader implements XmlEventListener {
         if ("MessageHeader".equals(section)) {
             if (depth == 5) {
                 switch (name) {
-                    case "DocumentId", "StatusCode", "Subject" -> capture("MessageHeader/" + name);
+                    case "DocumentId", "StatusCode", "Subject", "Description" -> capture("MessageHeader/" + name);
                     case "To" -> {
                         toElements++;
                         toHasOrganId = false;
@@ -103,6 +111,25 @@ public final class EnvelopeReader implements XmlEventListener {
         } else if ("TraceHeaderList".equals(section) && depth == 6 && "Bussiness".equals(parent)
                 && (name.equals("BussinessDocType") || name.equals("DocumentId"))) {
             capture("TraceHeaderList/Bussiness/" + name);
+        }
+    }
+
+    /**
+     * TraceHeaderList/Bussiness/BussinessDocumentInfo/ReceiverList/Receiver/OrganId and
+     * TraceHeaderList/Bussiness/ReplacementInfoList/ReplacementInfo/(DocumentId | OrganIdList/OrganId).
+     */
+    private void businessDetail(String name) {
+        if (!"TraceHeaderList".equals(names[4]) || !"Bussiness".equals(names[5])) {
+            return;
+        }
+        if (depth == 9 && name.equals("OrganId") && "BussinessDocumentInfo".equals(names[6]) && "ReceiverList".equals(names[7])
+                && "Receiver".equals(names[8])) {
+            capture("Receiver/OrganId");
+        } else if (depth == 8 && name.equals("DocumentId") && "ReplacementInfoList".equals(names[6]) && "ReplacementInfo".equals(names[7])) {
+            capture("ReplacementInfo/DocumentId");
+        } else if (depth == 9 && name.equals("OrganId") && "ReplacementInfoList".equals(names[6]) && "ReplacementInfo".equals(names[7])
+                && "OrganIdList".equals(names[8])) {
+            capture("ReplacementInfo/OrganId");
         }
     }
 
@@ -144,6 +171,10 @@ public final class EnvelopeReader implements XmlEventListener {
             case "MessageHeader/ResponseFor/DocumentId" -> responseForDocumentId = value;
             case "MessageHeader/StatusCode" -> statusCode = value;
             case "MessageHeader/Subject" -> subject = value;
+            case "MessageHeader/Description" -> description = value;
+            case "Receiver/OrganId" -> receivers.add(value);
+            case "ReplacementInfo/DocumentId" -> replaced.add(value);
+            case "ReplacementInfo/OrganId" -> replacementTargets.add(value);
             case "TraceHeaderList/Bussiness/BussinessDocType" -> businessDocType = value;
             case "TraceHeaderList/Bussiness/DocumentId" -> businessDocumentId = value;
             default -> throw new IllegalStateException(path);
@@ -199,6 +230,8 @@ public final class EnvelopeReader implements XmlEventListener {
                     problems.size() == 1 ? problems.get(0).message() : problems.size() + " problems in the package", problems);
         }
         return new PackageHeader(status ? PackageKind.STATUS : PackageKind.DOCUMENT, from, List.copyOf(to),
-                status ? null : documentId, status ? responseForOrganId : null, responseForDocumentId, statusCode, businessDocType, businessDocumentId, subject);
+                status ? null : documentId, status ? responseForOrganId : null, responseForDocumentId, statusCode, businessDocType,
+                businessDocumentId, subject, status ? description : null, List.copyOf(receivers), List.copyOf(replaced),
+                List.copyOf(replacementTargets));
     }
 }

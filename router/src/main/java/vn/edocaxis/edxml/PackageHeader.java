@@ -15,6 +15,10 @@ import java.util.List;
  * @param businessDocType    {@code TraceHeaderList/Bussiness/BussinessDocType}: 0 new, 1 revoke, 2 update, 3 replace (null when absent)
  * @param businessDocumentId {@code TraceHeaderList/Bussiness/DocumentId}: the document revoked, updated or replaced
  * @param subject            {@code MessageHeader/Subject}, for listings (null when absent)
+ * @param description        {@code MessageHeader/Description} of a status message (null otherwise)
+ * @param receiverOrganIds   {@code Bussiness/BussinessDocumentInfo/ReceiverList/Receiver/OrganId}: an update's recipients
+ * @param replacedDocumentIds {@code Bussiness/ReplacementInfoList/ReplacementInfo/DocumentId}: what a replacement replaces
+ * @param replacementOrganIds every {@code ReplacementInfo/OrganIdList/OrganId}: a replacement's recipients
  */
 public record PackageHeader(
         PackageKind kind,
@@ -26,9 +30,21 @@ public record PackageHeader(
         String statusCode,
         String businessDocType,
         String businessDocumentId,
-        String subject) {
+        String subject,
+        String description,
+        List<String> receiverOrganIds,
+        List<String> replacedDocumentIds,
+        List<String> replacementOrganIds) {
 
     public PackageHeader {
         toOrganIds = List.copyOf(toOrganIds);
+        receiverOrganIds = List.copyOf(receiverOrganIds);
+        replacedDocumentIds = List.copyOf(replacedDocumentIds);
+        replacementOrganIds = List.copyOf(replacementOrganIds);
+    }
+
+    /** {@code BussinessDocType} as a number: 0 new (also when absent), 1 revoke, 2 update, 3 replace. */
+    public int businessType() {
+        return businessDocType == null ? 0 : Integer.parseInt(businessDocType.trim());
     }
 }

@@ -35,6 +35,7 @@ public enum ErrorCode {
     DUPLICATE_DOCUMENT_ID(409, "the sending unit already sent a different document under this DocumentId"),
     SIGNATURE_REQUIRED(422, "the sending system's policy requires a signed package"),
     SIGNATURE_INVALID(422, "the package's XML signature does not verify"),
+    ORIGINAL_UNKNOWN(422, "the document a revoke, update or replacement concerns is unknown"),
     RESPONSE_FOR_UNKNOWN(422, "the document a status message reports on is unknown"),
     STATUS_NOT_ALLOWED(422, "the sending unit is not a party to the document it reports on"),
 

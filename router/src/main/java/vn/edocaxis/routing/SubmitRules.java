@@ -3,7 +3,6 @@ package vn.edocaxis.routing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import vn.edocaxis.edxml.PackageHeader;
 import vn.edocaxis.error.ErrorCode;
 import vn.edocaxis.error.RouterException;
 
@@ -26,16 +25,16 @@ public final class SubmitRules {
     }
 
     /**
-     * The recipients of a document, one per distinct {@code To/OrganId}, in package order.
+     * The recipients of a document, one per distinct unit code (its {@code To/OrganId}s), in package order.
      *
      * @throws RouterException {@link ErrorCode#RECIPIENT_UNKNOWN} or {@link ErrorCode#RECIPIENT_RETIRED},
      *                         naming every offending unit
      */
-    public static List<Recipient> recipients(PackageHeader header, RegistrySnapshot registry) {
-        List<Recipient> recipients = new ArrayList<>(header.toOrganIds().size());
+    public static List<Recipient> recipients(List<String> units, RegistrySnapshot registry) {
+        List<Recipient> recipients = new ArrayList<>(units.size());
         List<String> unknown = new ArrayList<>();
         List<String> retired = new ArrayList<>();
-        for (String code : header.toOrganIds()) {
+        for (String code : units) {
             Unit unit = registry.unit(code).orElse(null);
             if (unit == null) {
                 unknown.add(code);

@@ -6,6 +6,7 @@ import io.vertx.core.streams.ReadStream;
 import java.util.List;
 import java.util.Map;
 import vn.edocaxis.edxml.PackageHeader;
+import vn.edocaxis.edxml.PackageKind;
 import vn.edocaxis.error.ErrorCode;
 import vn.edocaxis.error.RouterException;
 import vn.edocaxis.routing.Caller;
@@ -64,11 +65,52 @@ public final class IntakeService {
     Future<Routed> route(Caller.SystemCaller caller, PackageHeader header) {
         RegistrySnapshot snapshot = registry.snapshot();
         SubmitRules.checkSender(caller, header.fromOrganId(), snapshot);
-        return switch (header.kind()) {
-            case DOCUMENT -> Future.succeededFuture(new Routed(SubmitRules.recipients(header, snapshot), null));
-            case STATUS -> routeStatus(header, snapshot);
-        };
+        if (header.kind() == PackageKind.STATUS) {
+            return routeStatus(header, snapshot);
+        }
+        int type = header.businessType();
+        if (type == 0) {
+            return Future.succeededFuture(new Routed(SubmitRules.recipients(header.toOrganIds(), snapshot), null, null, false, null));
+        }
+        return routeRevision(header, type, snapshot);
     }
+
+    /**
+     * A revoke (1), update (2) or replacement (3) must concern a document its sender sent. The
+     * original is named by {@code Bussiness/DocumentId}; a revoke may instead repeat the
+     * original's {@code MessageHeader/DocumentId} (the SDK's samples do), a replacement may name it
+     * in {@code ReplacementInfo/DocumentId}. It goes to the original's recipients; an update to its
+     * {@code ReceiverList} when it has one, a replacement to the units of its {@code ReplacementInfo}.
+     */
+    private Future<Routed> routeRevision(PackageHeader header, int type, RegistrySnapshot snapshot) {
+        String named = header.businessDocumentId();
+        if (named == null && type == 3 && !header.replacedDocumentIds().isEmpty()) {
+            named = header.replacedDocumentIds().get(0);
+        }
+        if (named == null && type == 1) {
+            named = header.documentId();
+        }
+        String originalDocumentId = named;
+        if (originalDocumentId == null) {
+            throw new RouterException(ErrorCode.ORIGINAL_UNKNOWN, "a " + REVISIONS[type] + " must name the document it concerns"
+                    + " (TraceHeaderList/Bussiness/DocumentId)", Map.of("businessType", type));
+        }
+        return documents.findSent(header.fromOrganId(), originalDocumentId).map(found -> {
+            SentDocument original = found.orElseThrow(() -> new RouterException(ErrorCode.ORIGINAL_UNKNOWN,
+                    "no document " + originalDocumentId + " sent by " + header.fromOrganId() + " is known: a " + REVISIONS[type]
+                            + " must concern a document of the same sender",
+                    Map.of("documentId", originalDocumentId, "sender", header.fromOrganId())));
+            List<String> targets = original.recipientUnits();
+            if (type == 2 && !header.receiverOrganIds().isEmpty()) {
+                targets = header.receiverOrganIds();
+            } else if (type == 3 && !header.replacementOrganIds().isEmpty()) {
+                targets = header.replacementOrganIds();
+            }
+            return new Routed(SubmitRules.recipients(targets.stream().distinct().toList(), snapshot), null, original.id(), type == 1, null);
+        });
+    }
+
+    private static final String[] REVISIONS = {"new document", "revoke", "update", "replacement"};
 
     /**
      * A status message goes back to the other party of the document it reports on: from a
@@ -83,8 +125,10 @@ public final class IntakeService {
                     "no document " + header.responseForDocumentId() + " sent by " + originalSender + " is known",
                     Map.of("documentId", header.responseForDocumentId(), "sender", originalSender)));
             String target;
+            String recipient;
             if (fromSender) {
                 target = header.responseForOrganId();
+                recipient = target;
                 if (!original.recipientUnits().contains(target)) {
                     throw new RouterException(ErrorCode.STATUS_NOT_ALLOWED,
                             target + " is not a recipient of document " + header.responseForDocumentId(),
@@ -92,6 +136,7 @@ public final class IntakeService {
                 }
             } else {
                 target = original.fromUnit();
+                recipient = header.fromOrganId();
                 if (!original.recipientUnits().contains(header.fromOrganId())) {
                     throw new RouterException(ErrorCode.STATUS_NOT_ALLOWED,
                             header.fromOrganId() + " is not a recipient of document " + header.responseForDocumentId(),
@@ -101,11 +146,19 @@ public final class IntakeService {
             var unit = snapshot.unit(target).filter(u -> u.active())
                     .orElseThrow(() -> new RouterException(ErrorCode.RECIPIENT_RETIRED,
                             "the unit " + target + " the status is for is retired or unknown", Map.of("units", List.of(target))));
-            return new Routed(List.of(new Recipient(unit.code(), unit.systemId())), original.id());
+            return new Routed(List.of(new Recipient(unit.code(), unit.systemId())), original.id(), null, false, recipient);
         });
     }
 
-    /** The recipients of a package and, for a status message, the router id of the document it concerns. */
-    record Routed(List<Recipient> recipients, java.util.UUID responseForId) {
+    /**
+     * Where a parsed package goes.
+     *
+     * @param responseForId   for a status message, the router id of the document it concerns
+     * @param originalId      for a revoke, update or replacement, the router id of the original
+     * @param revokes         the package revokes the original
+     * @param statusRecipient for a status message, the recipient of the original it is about
+     */
+    record Routed(List<Recipient> recipients, java.util.UUID responseForId, java.util.UUID originalId, boolean revokes,
+                  String statusRecipient) {
     }
 }

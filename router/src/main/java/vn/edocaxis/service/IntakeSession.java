@@ -212,7 +212,7 @@ final class IntakeSession {
         return new NewDocument(documentId, header.kind(), caller.systemId(), header.fromOrganId(),
                 header.documentId(), routed.responseForId(), header.statusCode(), businessDocType(header),
                 header.subject(), size, digest, chunkCount, routed.recipients(), signature, codeKnown, caller.subject(),
-                limits.chunkBytes());
+                limits.chunkBytes(), routed.originalId(), routed.revokes(), routed.statusRecipient(), header.description());
     }
 
     private Future<StoredDocument> store(NewDocument document) {

@@ -81,16 +81,90 @@ public final class DocumentRepository {
                     : conn.preparedQuery(Sql.INSERT_CHUNKS).execute(Tuple.of(chunkDocs.toArray(new UUID[0]),
                             chunkSeqs.toArray(new Integer[0]), chunkData.toArray(new Buffer[0])));
             List<NewDocument> stored = documents.stream().filter(d -> committed.containsKey(d.id())).toList();
-            return chunks.compose(v -> insertDeliveries(conn, stored, committed)).map(deliveries -> {
-                List<Optional<StoredDocument>> results = new ArrayList<>(documents.size());
-                for (NewDocument d : documents) {
-                    Instant at = committed.get(d.id());
-                    results.add(at == null ? Optional.empty() : Optional.of(new StoredDocument(d.id(), d.senderSystemId(), at,
-                            deliveries.getOrDefault(d.id(), List.of()), false)));
-                }
-                return results;
-            });
+            Map<UUID, List<Long>> withdrawn = new HashMap<>();
+            return chunks
+                    .compose(v -> withdraw(conn, stored, withdrawn))
+                    .compose(recipients -> insertDeliveries(conn, recipients, committed))
+                    .compose(deliveries -> applyStatuses(conn, stored)
+                            .compose(v -> AuditEntry.append(conn, audit(stored, deliveries, withdrawn)))
+                            .map(deliveries))
+                    .map(deliveries -> {
+                        List<Optional<StoredDocument>> results = new ArrayList<>(documents.size());
+                        for (NewDocument d : documents) {
+                            Instant at = committed.get(d.id());
+                            results.add(at == null ? Optional.empty() : Optional.of(new StoredDocument(d.id(), d.senderSystemId(), at,
+                                    deliveries.getOrDefault(d.id(), List.of()), false)));
+                        }
+                        return results;
+                    });
         });
+    }
+
+    /**
+     * Revokes withdraw the original's deliveries nobody downloaded yet, and go only to the
+     * recipients that did. Returns the documents with the recipients they are delivered to.
+     */
+    private static Future<List<NewDocument>> withdraw(SqlConnection conn, List<NewDocument> stored, Map<UUID, List<Long>> withdrawn) {
+        List<NewDocument> revokes = stored.stream().filter(d -> d.revokes() && d.originalId() != null).toList();
+        if (revokes.isEmpty()) {
+            return Future.succeededFuture(stored);
+        }
+        List<Tuple> params = revokes.stream().map(d -> Tuple.of(d.originalId(), d.id())).toList();
+        return conn.preparedQuery(Sql.WITHDRAW_UNDOWNLOADED).executeBatch(params).map(rows -> {
+            Map<UUID, Set<String>> units = new HashMap<>();
+            io.vertx.sqlclient.RowSet<Row> current = rows;
+            for (NewDocument revoke : revokes) {
+                for (Row row : current) {
+                    units.computeIfAbsent(revoke.id(), k -> new TreeSet<>()).add(row.getString("unit_code"));
+                    withdrawn.computeIfAbsent(revoke.id(), k -> new ArrayList<>()).add(row.getLong("id"));
+                }
+                current = current.next();
+            }
+            List<NewDocument> out = new ArrayList<>(stored.size());
+            for (NewDocument d : stored) {
+                Set<String> gone = units.get(d.id());
+                out.add(gone == null ? d : d.withRecipients(d.recipients().stream().filter(r -> !gone.contains(r.unitCode())).toList()));
+            }
+            return out;
+        });
+    }
+
+    private static Future<Void> applyStatuses(SqlConnection conn, List<NewDocument> stored) {
+        List<Tuple> params = stored.stream()
+                .filter(d -> d.kind() == PackageKind.STATUS && d.responseForId() != null && d.statusRecipient() != null)
+                .map(d -> Tuple.of(d.responseForId(), d.statusRecipient(), d.statusCode()))
+                .toList();
+        return params.isEmpty() ? Future.succeededFuture()
+                : conn.preparedQuery(Sql.APPLY_STATUS).executeBatch(params).mapEmpty();
+    }
+
+    private static List<AuditEntry> audit(List<NewDocument> stored, Map<UUID, List<StoredDocument.Delivery>> deliveries,
+                                          Map<UUID, List<Long>> withdrawn) {
+        List<AuditEntry> entries = new ArrayList<>(stored.size());
+        for (NewDocument d : stored) {
+            io.vertx.core.json.JsonArray ids = new io.vertx.core.json.JsonArray();
+            deliveries.getOrDefault(d.id(), List.of()).forEach(x -> ids.add(new io.vertx.core.json.JsonObject()
+                    .put("id", x.id()).put("unit", x.unitCode())));
+            io.vertx.core.json.JsonObject details = new io.vertx.core.json.JsonObject().put("from", d.fromUnit())
+                    .put("documentId", d.edxmlDocumentId()).put("sha256", java.util.HexFormat.of().formatHex(d.sha256()))
+                    .put("size", d.size()).put("deliveries", ids).put("signature", d.signature().status());
+            if (d.originalId() != null) {
+                details.put("original", d.originalId().toString()).put("businessType", d.businessDocType());
+            }
+            if (d.kind() == PackageKind.STATUS) {
+                details.put("statusCode", d.statusCode()).put("about", String.valueOf(d.responseForId()))
+                        .put("recipient", d.statusRecipient());
+            }
+            entries.add(new AuditEntry(d.senderSystemId(), d.kind() == PackageKind.STATUS ? "status.accepted" : "document.accepted",
+                    d.id().toString(), details));
+            List<Long> gone = withdrawn.get(d.id());
+            if (gone != null && !gone.isEmpty()) {
+                entries.add(new AuditEntry(d.senderSystemId(), "delivery.withdrawn", d.originalId().toString(),
+                        new io.vertx.core.json.JsonObject().put("deliveries", new io.vertx.core.json.JsonArray(gone))
+                                .put("revokedBy", d.id().toString())));
+            }
+        }
+        return entries;
     }
 
     /** Inserts the deliveries; {@code committed} gets each document's commit time (its deliveries' creation). */
@@ -150,6 +224,9 @@ public final class DocumentRepository {
         Boolean[] codeKnown = new Boolean[n];
         String[] senderSubjects = new String[n];
         Integer[] chunkBytes = new Integer[n];
+        UUID[] originals = new UUID[n];
+        String[] statusRecipients = new String[n];
+        String[] descriptions = new String[n];
         for (int i = 0; i < n; i++) {
             NewDocument d = documents.get(i);
             ids[i] = d.id();
@@ -172,13 +249,17 @@ public final class DocumentRepository {
             codeKnown[i] = d.statusCodeKnown();
             senderSubjects[i] = d.senderSubject();
             chunkBytes[i] = d.chunkBytes();
+            originals[i] = d.originalId();
+            statusRecipients[i] = d.statusRecipient();
+            descriptions[i] = d.description();
         }
         return Tuple.tuple().addArrayOfUUID(ids).addArrayOfString(kinds).addArrayOfString(senders).addArrayOfString(froms)
                 .addArrayOfString(docIds).addArrayOfUUID(responseFor).addArrayOfString(statusCodes).addArrayOfShort(businessTypes)
                 .addArrayOfString(subjects).addArrayOfLong(sizes).addArrayOfBuffer(digests).addArrayOfInteger(chunkCounts)
                 .addArrayOfString(sigStatus).addArrayOfString(sigReason).addArrayOfString(sigSubject)
                 .addArrayOfString(sigSerial).addArrayOfString(sigAlgorithm).addArrayOfBoolean(codeKnown)
-                .addArrayOfString(senderSubjects).addArrayOfInteger(chunkBytes);
+                .addArrayOfString(senderSubjects).addArrayOfInteger(chunkBytes).addArrayOfUUID(originals)
+                .addArrayOfString(statusRecipients).addArrayOfString(descriptions);
     }
 
     /**
@@ -229,9 +310,12 @@ public final class DocumentRepository {
                         .orElseThrow(() -> new IllegalStateException("chunk " + seq + " of document " + documentId + " is missing")));
     }
 
-    /** The latest document {@code fromUnit} sent under the edXML {@code DocumentId}, with its recipients. */
+    /**
+     * The document {@code fromUnit} sent under the edXML {@code DocumentId} (its new document first,
+     * then the latest revision), with its recipients.
+     */
     public Future<Optional<SentDocument>> findSent(String fromUnit, String edxmlDocumentId) {
-        return pool.preparedQuery(Sql.SELECT_SENT_DOCUMENT).execute(Tuple.of(fromUnit, edxmlDocumentId))
+        return pool.preparedQuery(Sql.SELECT_ORIGINAL).execute(Tuple.of(fromUnit, edxmlDocumentId))
                 .compose(rows -> {
                     Optional<Row> row = RegistryRepository.first(rows);
                     if (row.isEmpty()) {

@@ -13,13 +13,24 @@ import vn.edocaxis.routing.Recipient;
  * @param statusCodeKnown for a status message, whether its code is one of DOMAIN.md section 5; null for documents
  * @param senderSubject   subject of the client certificate that submitted it
  * @param chunkBytes      size of every stored chunk but the last
+ * @param originalId      for a revoke, update or replacement: the document it concerns
+ * @param revokes         a revoke: the original's deliveries not downloaded yet are withdrawn
+ * @param statusRecipient for a status message: the recipient of the original it is about
+ * @param description     for a status message: its Description
  */
 public record NewDocument(UUID id, PackageKind kind, String senderSystemId, String fromUnit, String edxmlDocumentId,
                           UUID responseForId, String statusCode, Integer businessDocType, String subject,
                           long size, byte[] sha256, int chunkCount, List<Recipient> recipients,
-                          SignatureRecord signature, Boolean statusCodeKnown, String senderSubject, int chunkBytes) {
+                          SignatureRecord signature, Boolean statusCodeKnown, String senderSubject, int chunkBytes,
+                          UUID originalId, boolean revokes, String statusRecipient, String description) {
 
     public NewDocument {
         recipients = List.copyOf(recipients);
+    }
+
+    NewDocument withRecipients(List<Recipient> only) {
+        return new NewDocument(id, kind, senderSystemId, fromUnit, edxmlDocumentId, responseForId, statusCode, businessDocType,
+                subject, size, sha256, chunkCount, only, signature, statusCodeKnown, senderSubject, chunkBytes, originalId, revokes,
+                statusRecipient, description);
     }
 }

@@ -68,10 +68,11 @@ final class Sql {
     static final String INSERT_DOCUMENTS =
             "insert into document (id, kind, sender_system_id, from_unit, edxml_document_id, response_for_id, status_code,"
                     + " business_doc_type, subject, size_bytes, sha256, chunk_count, signature_status, signature_reason,"
-                    + " signer_subject, signer_serial, signature_algorithm, status_code_known, sender_subject, chunk_bytes)"
+                    + " signer_subject, signer_serial, signature_algorithm, status_code_known, sender_subject, chunk_bytes,"
+                    + " original_id, status_recipient, status_description)"
                     + " select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[],"
                     + " $8::int2[], $9::text[], $10::int8[], $11::bytea[], $12::int4[], $13::text[], $14::text[], $15::text[],"
-                    + " $16::text[], $17::text[], $18::bool[], $19::text[], $20::int4[])"
+                    + " $16::text[], $17::text[], $18::bool[], $19::text[], $20::int4[], $21::uuid[], $22::text[], $23::text[])"
                     + " on conflict do nothing returning id, received_at";
 
     static final String INSERT_CHUNK =
@@ -94,6 +95,35 @@ final class Sql {
                     + " join connected_system cs on cs.id = r.s order by r.n"
                     + " returning id, document_id, unit_code, system_id, created_at";
 
+    // A revoke withdraws the original's deliveries nobody downloaded yet; their units get no revoke.
+    static final String WITHDRAW_UNDOWNLOADED =
+            "update delivery set state = 'withdrawn', withdrawn_at = now(), withdrawn_by = $2, next_attempt_at = null,"
+                    + " leased_until = null where document_id = $1 and state in ('pending', 'dead') and downloaded_at is null"
+                    + " returning id, unit_code, system_id";
+
+    // A status message moves its recipient's business status (status_rank: later codes win, 02 and
+    // 06 are final) and the take-back exchange. Run once per status, in arrival order.
+    static final String APPLY_STATUS =
+            "update delivery set"
+                    + " business_status = case when status_rank($3) is not null and (business_status is null"
+                    + "   or (business_status not in ('02', '06') and status_rank($3) >= status_rank(business_status)))"
+                    + "   then $3 else business_status end,"
+                    + " business_status_at = case when status_rank($3) is not null and (business_status is null"
+                    + "   or (business_status not in ('02', '06') and status_rank($3) >= status_rank(business_status)))"
+                    + "   then now() else business_status_at end,"
+                    + " takeback = case $3 when '13' then 'requested' when '15' then 'agreed' when '16' then 'refused' else takeback end,"
+                    + " takeback_at = case when $3 in ('13', '15', '16') then now() else takeback_at end"
+                    + " where document_id = $1 and unit_code = $2";
+
+    static final String AUDIT =
+            "insert into audit_log (actor, action, subject, details)"
+                    + " select * from unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])";
+
+    // The original a revoke, update or replacement refers to: its sender's new document of that id first.
+    static final String SELECT_ORIGINAL =
+            "select id, from_unit from document where kind = 'document' and from_unit = $1 and edxml_document_id = $2"
+                    + " order by (coalesce(business_doc_type, 0) = 0) desc, received_at desc limit 1";
+
     // Delivered to every router node's listener when the transaction commits.
     static final String NOTIFY_DELIVERIES =
             "select pg_notify('edoc_delivery', p) from unnest($1::text[]) as p";
@@ -114,11 +144,6 @@ final class Sql {
 
     static final String SELECT_CHUNK =
             "select data from document_chunk where document_id = $1 and seq = $2";
-
-    // The latest document a sending unit sent under an edXML DocumentId.
-    static final String SELECT_SENT_DOCUMENT =
-            "select id, from_unit from document where kind = 'document' and from_unit = $1 and edxml_document_id = $2"
-                    + " order by received_at desc limit 1";
 
     static final String SELECT_DOCUMENT_RECIPIENTS =
             "select unit_code from delivery where document_id = $1";

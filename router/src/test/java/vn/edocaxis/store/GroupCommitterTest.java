@@ -50,7 +50,7 @@ class GroupCommitterTest {
         byte[] bytes = ("<edXML>" + docId + "</edXML>").getBytes();
         return new NewDocument(Ids.timeOrdered(), PackageKind.DOCUMENT, "s1", "000.00.00.A01", docId, null, null, 0, "Trích yếu",
                 bytes.length, MessageDigest.getInstance("SHA-256").digest(bytes), 1, List.of(new Recipient(recipient, "s1")),
-                SignatureRecord.ABSENT, null, "CN=s1", 262144);
+                SignatureRecord.ABSENT, null, "CN=s1", 262144, null, false, null, null);
     }
 
     static <T> T await(Future<T> future) throws Exception {
