@@ -8,7 +8,7 @@ alter table document
 create index document_original_id on document (original_id) where original_id is not null;
 create index document_response_for on document (response_for_id, status_recipient) where kind = 'status';
 -- the sender's view: a unit's sent documents, newest first
-create index document_from_unit on document (from_unit, received_at desc, id desc);
+create index document_from_unit on document (from_unit, id desc); -- ids are time-ordered (UUIDv7)
 
 alter table delivery drop constraint delivery_state_check;
 alter table delivery add constraint delivery_state_check check (state in ('pending', 'done', 'dead', 'withdrawn'));

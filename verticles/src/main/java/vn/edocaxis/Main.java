@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import vn.edocaxis.cli.AuditCommand;
 import vn.edocaxis.cli.PkiCommand;
 import vn.edocaxis.cli.RunCommand;
 import vn.edocaxis.config.ConfigError;
@@ -11,7 +12,7 @@ import vn.edocaxis.config.ConfigError;
 /** Entry point: {@code edoc-axis [run] [-c FILE]} starts the router; {@code edoc-axis pki} makes the development PKI. */
 @Command(name = "edoc-axis", mixinStandardHelpOptions = true, version = "edoc-axis 0.1",
         description = "Router for official electronic documents (edXML) between government bodies.",
-        subcommands = {RunCommand.class, PkiCommand.class})
+        subcommands = {RunCommand.class, PkiCommand.class, AuditCommand.class})
 public final class Main {
 
     private Main() {

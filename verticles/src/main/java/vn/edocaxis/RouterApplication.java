@@ -50,7 +50,13 @@ import vn.edocaxis.service.DeliveryService;
 import vn.edocaxis.service.DeliveryWakeups;
 import vn.edocaxis.service.IntakeLimits;
 import vn.edocaxis.service.IntakeService;
+import vn.edocaxis.service.AuditService;
 import vn.edocaxis.service.PushService;
+import vn.edocaxis.service.SentService;
+import vn.edocaxis.service.StatsService;
+import vn.edocaxis.store.AuditRepository;
+import vn.edocaxis.store.SentRepository;
+import vn.edocaxis.store.StatsRepository;
 import vn.edocaxis.store.PushRepository;
 import vn.edocaxis.service.ReceiptSigner;
 import vn.edocaxis.signature.TrustStoreValidator;
@@ -63,6 +69,7 @@ import vn.edocaxis.store.Migrations;
 import vn.edocaxis.store.RegistryRepository;
 import vn.edocaxis.verticles.ApiVerticle;
 import vn.edocaxis.verticles.NotificationVerticle;
+import vn.edocaxis.verticles.HousekeepingVerticle;
 import vn.edocaxis.verticles.PushVerticle;
 import vn.edocaxis.verticles.OpsVerticle;
 
@@ -161,6 +168,9 @@ public final class RouterApplication implements AutoCloseable {
                     .description("Long-polls and event streams waiting on this node").register(metrics);
             PushService pushes = new PushService(new PushRepository(pool), documents, new PushService.Policy(config.push().lease(),
                     config.push().maxAttempts(), config.push().maxAge(), config.push().backoffBase(), config.push().backoffMax()));
+            SentService sent = new SentService(new SentRepository(pool), registryCache);
+            StatsService stats = new StatsService(new StatsRepository(pool, config.housekeeping().statsZone()), registryCache);
+            AuditService audit = new AuditService(new AuditRepository(pool));
             CallerResolver resolver = new CallerResolver(keys.operatorFingerprints());
 
             await(registryCache.refresh());
@@ -175,13 +185,15 @@ public final class RouterApplication implements AutoCloseable {
             Vertx v = vertx;
             await(vertx.deployVerticle(() -> {
                 ApiVerticle verticle = new ApiVerticle(apiOptions, x -> ApiRoutes.create(v, resolver, registry, intake, deliveries,
-                        pushes, config.api().eventHeartbeat().toMillis()));
+                        pushes, sent, stats, audit, config.api().eventHeartbeat().toMillis()));
                 if (first[0] == null) {
                     first[0] = verticle;
                 }
                 return verticle;
             }, new DeploymentOptions().setInstances(instances)).recover(e -> Future.failedFuture(listenError("api", config.api().port(), e))));
             await(vertx.deployVerticle(new NotificationVerticle(connect, wakeups, registryCache)));
+            await(vertx.deployVerticle(new HousekeepingVerticle(audit, stats, config.housekeeping().auditSealInterval(),
+                    config.housekeeping().statsInterval())));
             await(vertx.deployVerticle(new PushVerticle(pushes, wakeups, new PushVerticle.Settings(
                     path(keys.pushCertificate()), path(keys.pushKey()), path(keys.pushTrustedCas()), config.push().concurrency(),
                     config.push().timeout(), config.push().pollInterval()))));

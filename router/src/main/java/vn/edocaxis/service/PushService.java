@@ -86,11 +86,11 @@ public final class PushService {
     }
 
     /** Registers (or, with null, removes) the HTTPS endpoint the system's deliveries are pushed to. */
-    public Future<Void> setEndpoint(String systemId, String url) {
+    public Future<Void> setEndpoint(String systemId, String url, String actor) {
         if (url != null) {
             checkUrl(url);
         }
-        return pushes.setEndpoint(systemId, url).map(found -> {
+        return pushes.setEndpoint(systemId, url, actor).map(found -> {
             if (!found) {
                 throw new RouterException(ErrorCode.NOT_FOUND, "no system " + systemId);
             }
@@ -98,8 +98,8 @@ public final class PushService {
         });
     }
 
-    public Future<Void> requeue(long deliveryId) {
-        return pushes.requeue(deliveryId).map(system -> {
+    public Future<Void> requeue(long deliveryId, String actor) {
+        return pushes.requeue(deliveryId, actor).map(system -> {
             if (system.isEmpty()) {
                 throw new RouterException(ErrorCode.NOT_FOUND, "no dead-lettered delivery " + deliveryId);
             }

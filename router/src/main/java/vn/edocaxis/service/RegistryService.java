@@ -16,6 +16,7 @@ import vn.edocaxis.routing.Fingerprints;
 import vn.edocaxis.routing.Lifecycle;
 import vn.edocaxis.routing.SignaturePolicy;
 import vn.edocaxis.routing.Unit;
+import vn.edocaxis.store.AuditEntry;
 import vn.edocaxis.store.RegistryRepository;
 
 /**
@@ -32,10 +33,21 @@ public final class RegistryService {
 
     private final RegistryRepository repository;
     private final Registry registry;
+    private final String actor;
 
     public RegistryService(RegistryRepository repository, Registry registry) {
+        this(repository, registry, "router");
+    }
+
+    private RegistryService(RegistryRepository repository, Registry registry, String actor) {
         this.repository = repository;
         this.registry = registry;
+        this.actor = actor;
+    }
+
+    /** The same service, its changes recorded in the audit trail as made by {@code actor}. */
+    public RegistryService as(String actor) {
+        return new RegistryService(repository, registry, actor);
     }
 
     public Registry registry() {
@@ -53,7 +65,9 @@ public final class RegistryService {
     public Future<ConnectedSystem> createSystem(String id, String name, SignaturePolicy policy) {
         requireMatch("id", id, SYSTEM_ID);
         requireText("name", name, 200);
-        return write(conn -> repository.insertSystem(conn, id, name, policy == null ? SignaturePolicy.VERIFY_IF_PRESENT : policy)
+        return write("registry.system.created", id, new io.vertx.core.json.JsonObject().put("name", name)
+                        .put("signaturePolicy", policy == null ? null : policy.wire()),
+                conn -> repository.insertSystem(conn, id, name, policy == null ? SignaturePolicy.VERIFY_IF_PRESENT : policy)
                 .map(created -> created.orElseThrow(() -> new RouterException(ErrorCode.ALREADY_EXISTS,
                         "system " + id + " already exists", Map.of("system", id)))));
     }
@@ -62,7 +76,9 @@ public final class RegistryService {
         if (name != null) {
             requireText("name", name, 200);
         }
-        return write(conn -> repository.updateSystem(conn, id, name, policy, status)
+        return write("registry.system.updated", id, new io.vertx.core.json.JsonObject().put("name", name)
+                        .put("signaturePolicy", policy == null ? null : policy.wire()).put("status", status == null ? null : status.wire()),
+                conn -> repository.updateSystem(conn, id, name, policy, status)
                 .map(updated -> updated.orElseThrow(() -> systemNotFound(id))));
     }
 
@@ -84,7 +100,9 @@ public final class RegistryService {
         BoundCertificate bound = new BoundCertificate(Fingerprints.sha256(certificate), systemId,
                 certificate.getSubjectX500Principal().getName(), certificate.getSerialNumber().toString(16),
                 certificate.getNotAfter().toInstant());
-        return write(conn -> repository.system(conn, systemId)
+        return write("registry.certificate.bound", systemId, new io.vertx.core.json.JsonObject()
+                        .put("fingerprint", bound.fingerprint()).put("subject", bound.subject()),
+                conn -> repository.system(conn, systemId)
                 .compose(system -> {
                     system.orElseThrow(() -> systemNotFound(systemId));
                     return repository.insertCertificate(conn, bound);
@@ -101,7 +119,8 @@ public final class RegistryService {
     }
 
     public Future<Void> unbindCertificate(String systemId, String fingerprint) {
-        return write(conn -> repository.deleteCertificate(conn, systemId, fingerprint.toLowerCase(java.util.Locale.ROOT))
+        return write("registry.certificate.unbound", systemId, new io.vertx.core.json.JsonObject().put("fingerprint", fingerprint),
+                conn -> repository.deleteCertificate(conn, systemId, fingerprint.toLowerCase(java.util.Locale.ROOT))
                 .map(deleted -> {
                     if (!deleted) {
                         throw new RouterException(ErrorCode.NOT_FOUND,
@@ -126,7 +145,9 @@ public final class RegistryService {
             requireText("email", email, 100);
         }
         Unit draft = new Unit(code, name, parentCode, level, systemId, email, Lifecycle.ACTIVE, 0);
-        return write(conn -> checkReferences(conn, systemId, parentCode)
+        return write("registry.unit.created", code, new io.vertx.core.json.JsonObject().put("name", name).put("parent", parentCode)
+                        .put("level", level).put("system", systemId),
+                conn -> checkReferences(conn, systemId, parentCode)
                 .compose(v -> repository.insertUnit(conn, draft))
                 .map(created -> created.orElseThrow(() -> new RouterException(ErrorCode.ALREADY_EXISTS,
                         "unit " + code + " already exists", Map.of("unit", code)))));
@@ -143,7 +164,9 @@ public final class RegistryService {
         if (level != null) {
             requireLevel(level);
         }
-        return write(conn -> checkReferences(conn, systemId, parentCode)
+        return write("registry.unit.updated", code, new io.vertx.core.json.JsonObject().put("name", name).put("parent", parentCode)
+                        .put("level", level).put("system", systemId).put("status", status == null ? null : status.wire()),
+                conn -> checkReferences(conn, systemId, parentCode)
                 .compose(v -> repository.updateUnit(conn, code, name, parentCode, level, systemId, email, status))
                 .map(updated -> updated.orElseThrow(() -> unitNotFound(code))));
     }
@@ -184,8 +207,11 @@ public final class RegistryService {
                 }));
     }
 
-    private <T> Future<T> write(Function<io.vertx.sqlclient.SqlConnection, Future<T>> work) {
-        return repository.write(work).compose(result -> registry.refresh().map(result));
+    private <T> Future<T> write(String action, String subject, io.vertx.core.json.JsonObject details,
+                                Function<io.vertx.sqlclient.SqlConnection, Future<T>> work) {
+        return repository.write(conn -> work.apply(conn).compose(result ->
+                        repository.audit(conn, new AuditEntry(actor, action, subject, details)).map(result)))
+                .compose(result -> registry.refresh().map(result));
     }
 
     private io.vertx.sqlclient.SqlClient repositoryClient() {

@@ -59,7 +59,7 @@ public final class PushRepository {
     }
 
     /** Puts a dead letter back in the queue; the id of its system, or empty if it was not dead. */
-    public Future<Optional<String>> requeue(long deliveryId) {
+    public Future<Optional<String>> requeue(long deliveryId, String actor) {
         return pool.withTransaction(conn -> conn.preparedQuery(Sql.REQUEUE_DEAD).execute(Tuple.of(deliveryId))
                 .compose(rows -> {
                     Optional<String> system = RegistryRepository.first(rows).map(r -> r.getString("system_id"));
@@ -67,6 +67,8 @@ public final class PushRepository {
                         return Future.succeededFuture(system);
                     }
                     return conn.preparedQuery(Sql.NOTIFY_DELIVERIES).execute(Tuple.of((Object) new String[] {system.get()}))
+                            .compose(v -> AuditEntry.append(conn, List.of(new AuditEntry(actor, "delivery.requeued",
+                                    Long.toString(deliveryId), new io.vertx.core.json.JsonObject()))))
                             .map(system);
                 }));
     }
@@ -82,7 +84,7 @@ public final class PushRepository {
      * Sets or clears a system's push endpoint; its pending deliveries are scheduled for push (or
      * left to be pulled), and every node is told.
      */
-    public Future<Boolean> setEndpoint(String systemId, String url) {
+    public Future<Boolean> setEndpoint(String systemId, String url, String actor) {
         return pool.withTransaction(conn -> conn.preparedQuery(Sql.SET_PUSH_URL).execute(Tuple.of(systemId, url))
                 .compose(rows -> {
                     if (rows.rowCount() == 0) {
@@ -91,6 +93,8 @@ public final class PushRepository {
                     return conn.preparedQuery(Sql.SCHEDULE_PENDING_PUSHES).execute(Tuple.of(systemId, url != null))
                             .compose(v -> conn.preparedQuery(Sql.NOTIFY_DELIVERIES).execute(Tuple.of((Object) new String[] {systemId})))
                             .compose(v -> conn.query(Sql.NOTIFY_REGISTRY).execute())
+                            .compose(v -> AuditEntry.append(conn, List.of(new AuditEntry(actor, "push.endpoint.set", systemId,
+                                    new io.vertx.core.json.JsonObject().put("url", url)))))
                             .map(true);
                 }));
     }

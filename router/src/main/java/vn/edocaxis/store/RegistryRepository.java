@@ -33,6 +33,11 @@ public final class RegistryRepository {
         this.pool = pool;
     }
 
+    /** Appends to the audit trail inside a registry write. */
+    public Future<Void> audit(SqlConnection conn, AuditEntry entry) {
+        return AuditEntry.append(conn, List.of(entry));
+    }
+
     /** The pool, for single-statement reads. */
     public SqlClient client() {
         return pool;

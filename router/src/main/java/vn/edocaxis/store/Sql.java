@@ -181,8 +181,10 @@ final class Sql {
             "select d.id, d.document_id, d.unit_code, m.size_bytes, m.sha256, m.chunk_count, m.chunk_bytes"
                     + " from delivery d join document m on m.id = d.document_id where d.id = $1 and d.system_id = $2";
 
+    // The first complete download is recorded, and audited.
     static final String MARK_DOWNLOADED =
-            "update delivery set downloaded_at = coalesce(downloaded_at, now()) where id = $1";
+            "with d as (update delivery set downloaded_at = now() where id = $1 and downloaded_at is null returning id, system_id)"
+                    + " insert into audit_log (actor, action, subject) select system_id, 'delivery.downloaded', id::text from d";
 
     // push ---------------------------------------------------------------------------------
 
@@ -211,22 +213,30 @@ final class Sql {
                     + " where state = 'pending' and next_attempt_at is not null";
 
     static final String PUSH_SUCCEEDED =
-            "update delivery set state = 'done', acked_at = coalesce(acked_at, now()), acked_by = coalesce(acked_by, 'push'),"
-                    + " leased_until = null, next_attempt_at = null, push_error = null where id = $1 and state = 'pending'";
+            "with p as (update delivery set state = 'done', acked_at = coalesce(acked_at, now()), acked_by = coalesce(acked_by, 'push'),"
+                    + " leased_until = null, next_attempt_at = null, push_error = null where id = $1 and state = 'pending'"
+                    + " returning id, push_attempts)"
+                    + " insert into audit_log (actor, action, subject, details)"
+                    + " select 'router', 'delivery.pushed', id::text, jsonb_build_object('attempt', push_attempts) from p";
 
     static final String PUSH_FAILED =
             "update delivery set leased_until = null, push_error = $2, next_attempt_at = now() + make_interval(secs => $3)"
                     + " where id = $1 and state = 'pending'";
 
     static final String PUSH_DEAD =
-            "update delivery set state = 'dead', dead_at = now(), leased_until = null, next_attempt_at = null, push_error = $2"
-                    + " where id = $1 and state = 'pending'";
+            "with p as (update delivery set state = 'dead', dead_at = now(), leased_until = null, next_attempt_at = null,"
+                    + " push_error = $2 where id = $1 and state = 'pending' returning id)"
+                    + " insert into audit_log (actor, action, subject, details)"
+                    + " select 'router', 'delivery.dead', id::text, jsonb_build_object('error', $2::text) from p";
 
     static final String REQUEUE_DEAD =
             "update delivery d set state = 'pending', dead_at = null, push_attempts = 0, push_error = null,"
                     + " next_attempt_at = case when s.push_url is not null then now() end"
                     + " from connected_system s where s.id = d.system_id and d.id = $1 and d.state = 'dead'"
                     + " returning d.id, d.system_id";
+
+    static final String AUDIT_ONE =
+            "insert into audit_log (actor, action, subject, details) values ($1, $2, $3, $4)";
 
     static final String SELECT_DEAD =
             "select d.id, d.document_id, d.system_id, d.unit_code, d.push_attempts, d.push_error, d.dead_at, d.created_at"
@@ -241,13 +251,17 @@ final class Sql {
             "update delivery set next_attempt_at = case when $2 then now() end, leased_until = null"
                     + " where system_id = $1 and state = 'pending'";
 
-    // The old row's values are what the expressions see: acking twice changes nothing.
+    // The old row's values are what the expressions see: acking twice changes nothing. Audited.
     static final String ACK_DELIVERY =
-            "update delivery set"
+            "with a as (update delivery set"
                     + " state = case when $3 = 'done' then 'done' else state end,"
                     + " acked_at = case when $3 = 'done' and acked_at is null then now() else acked_at end,"
                     + " fail_count = fail_count + case when $3 = 'fail' and state = 'pending' then 1 else 0 end,"
                     + " last_error = case when $3 = 'fail' and state = 'pending' then $4 else last_error end,"
                     + " acked_by = case when $3 = 'done' and state = 'pending' then 'pull' else acked_by end"
-                    + " where id = $1 and system_id = $2 returning id, state, fail_count, acked_at";
+                    + " where id = $1 and system_id = $2 returning id, state, fail_count, acked_at),"
+                    + " log as (insert into audit_log (actor, action, subject, details)"
+                    + " select $2, case when $3 = 'done' then 'delivery.acked' else 'delivery.failed' end, a.id::text,"
+                    + " case when $4::text is null then '{}'::jsonb else jsonb_build_object('reason', $4::text) end from a)"
+                    + " select id, state, fail_count, acked_at from a";
 }

@@ -64,5 +64,20 @@ public final class TestPackages {
                 + "<ContentType>application/zip</ContentType><Description>tep-dinh-kem.pdf</Description><ContentTransferEncoded>";
     }
 
+    /**
+     * A status message from {@code from} about document {@code documentId} of {@code originalSender}
+     * (for code 13, {@code from} is the sender and {@code other} the recipient it asks).
+     */
+    public static byte[] status(String from, String other, String documentId, String code, String timestamp) {
+        return ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n"
+                + "<edXML xmlns=\"" + NS + "\"><edXML:edXMLEnvelope xmlns:edXML=\"" + NS + "\"><edXML:edXMLHeader><edXML:MessageHeader>"
+                + "<edXML:From><edXML:OrganId>" + from + "</edXML:OrganId><edXML:OrganName>Đơn vị</edXML:OrganName></edXML:From>"
+                + "<edXML:ResponseFor><edXML:OrganId>" + other + "</edXML:OrganId><edXML:Code>1/TEST</edXML:Code>"
+                + "<edXML:PromulgationDate>2026/11/20</edXML:PromulgationDate><edXML:DocumentId>" + documentId + "</edXML:DocumentId>"
+                + "</edXML:ResponseFor><edXML:StatusCode>" + code + "</edXML:StatusCode>"
+                + "<edXML:Description>Trạng thái " + code + "</edXML:Description><edXML:Timestamp>" + timestamp + "</edXML:Timestamp>"
+                + "</edXML:MessageHeader></edXML:edXMLHeader></edXML:edXMLEnvelope></edXML>\r\n").getBytes(StandardCharsets.UTF_8);
+    }
+
     public static final String TAIL = "</ContentTransferEncoded></Attachment></AttachmentEncoded>\r\n</edXML>\r\n";
 }

@@ -163,7 +163,15 @@ public final class ConfigLoader {
             throw new ConfigError("push.lease must be longer than push.timeout ("
                     + c.getValue("push.lease").origin().description() + ")");
         }
-        return new RouterConfig(api, ops, tls, pki, database, storage, xml, signatures, receipts, push,
+        java.time.ZoneId zone;
+        try {
+            zone = java.time.ZoneId.of(text(c, "stats.time-zone"));
+        } catch (java.time.DateTimeException e) {
+            throw new ConfigError("stats.time-zone: " + e.getMessage() + " (" + c.getValue("stats.time-zone").origin().description() + ")");
+        }
+        RouterConfig.Housekeeping housekeeping = new RouterConfig.Housekeeping(duration(c, "housekeeping.audit-seal-interval"),
+                duration(c, "housekeeping.stats-interval"), zone);
+        return new RouterConfig(api, ops, tls, pki, database, storage, xml, signatures, receipts, push, housekeeping,
                 new RouterConfig.Demo(c.getBoolean("demo.seed")));
     }
 

@@ -9,7 +9,7 @@ import java.util.List;
  * {@code conf/router.conf}; {@link ConfigLoader} builds this from it and the overrides.
  */
 public record RouterConfig(Api api, Ops ops, Tls tls, Pki pki, Database database, Storage storage, Xml xml,
-                           Signatures signatures, Receipts receipts, Push push, Demo demo) {
+                           Signatures signatures, Receipts receipts, Push push, Housekeeping housekeeping, Demo demo) {
 
     public record Api(String host, int port, int instances, long maxPackageSize, Duration idleTimeout, Duration eventHeartbeat) {
     }
@@ -58,6 +58,9 @@ public record RouterConfig(Api api, Ops ops, Tls tls, Pki pki, Database database
     public record Push(Path clientCertificate, Path clientKey, Path trustedCas, int concurrency, Duration timeout,
                        Duration lease, Duration backoffBase, Duration backoffMax, int maxAttempts, Duration maxAge,
                        Duration pollInterval) {
+    }
+
+    public record Housekeeping(Duration auditSealInterval, Duration statsInterval, java.time.ZoneId statsZone) {
     }
 
     public record Demo(boolean seed) {

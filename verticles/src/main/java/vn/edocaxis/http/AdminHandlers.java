@@ -36,7 +36,7 @@ final class AdminHandlers {
     }
 
     void createSystem(RoutingContext ctx) {
-        Requests.operator(ctx);
+        RegistryService registry = audited(ctx);
         JsonObject body = Requests.jsonBody(ctx);
         registry.createSystem(Requests.string(body, "id"), Requests.string(body, "name"), policy(body))
                 .onSuccess(system -> created(ctx, "/v1/admin/systems/" + system.id(), Json.system(system)))
@@ -56,7 +56,7 @@ final class AdminHandlers {
     }
 
     void updateSystem(RoutingContext ctx) {
-        Requests.operator(ctx);
+        RegistryService registry = audited(ctx);
         JsonObject body = Requests.jsonBody(ctx);
         registry.updateSystem(ctx.pathParam("id"), Requests.string(body, "name"), policy(body), status(body))
                 .onSuccess(system -> DeliveryHandlers.ok(ctx, Json.system(system)))
@@ -65,7 +65,7 @@ final class AdminHandlers {
 
     /** The body is the certificate in PEM (or a JSON object {"pem": "..."}). */
     void bindCertificate(RoutingContext ctx) {
-        Requests.operator(ctx);
+        RegistryService registry = audited(ctx);
         String type = String.valueOf(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE)).toLowerCase(Locale.ROOT);
         String pem = type.startsWith("application/json") ? Requests.string(Requests.jsonBody(ctx), "pem")
                 : ctx.body().asString(StandardCharsets.US_ASCII.name());
@@ -78,14 +78,14 @@ final class AdminHandlers {
     }
 
     void unbindCertificate(RoutingContext ctx) {
-        Requests.operator(ctx);
+        RegistryService registry = audited(ctx);
         registry.unbindCertificate(ctx.pathParam("id"), ctx.pathParam("fingerprint"))
                 .onSuccess(v -> ctx.response().setStatusCode(204).end())
                 .onFailure(ctx::fail);
     }
 
     void createUnit(RoutingContext ctx) {
-        Requests.operator(ctx);
+        RegistryService registry = audited(ctx);
         JsonObject body = Requests.jsonBody(ctx);
         Integer level = Requests.integer(body, "level");
         if (level == null) {
@@ -103,13 +103,18 @@ final class AdminHandlers {
     }
 
     void updateUnit(RoutingContext ctx) {
-        Requests.operator(ctx);
+        RegistryService registry = audited(ctx);
         JsonObject body = Requests.jsonBody(ctx);
         registry.updateUnit(ctx.pathParam("code"), Requests.string(body, "name"), Requests.string(body, "parent"),
                         Requests.integer(body, "level"), Requests.string(body, "system"), Requests.string(body, "email"),
                         status(body))
                 .onSuccess(unit -> DeliveryHandlers.ok(ctx, Json.unit(unit)))
                 .onFailure(ctx::fail);
+    }
+
+    /** The registry, its changes audited as made by the calling operator (who must be one). */
+    private RegistryService audited(RoutingContext ctx) {
+        return registry.as(Requests.operator(ctx).actor());
     }
 
     private static String required(JsonObject body, String field) {

@@ -10,7 +10,10 @@ import vn.edocaxis.error.RouterException;
 import vn.edocaxis.routing.CallerResolver;
 import vn.edocaxis.service.DeliveryService;
 import vn.edocaxis.service.IntakeService;
+import vn.edocaxis.service.AuditService;
 import vn.edocaxis.service.PushService;
+import vn.edocaxis.service.SentService;
+import vn.edocaxis.service.StatsService;
 import vn.edocaxis.service.RegistryService;
 
 /**
@@ -25,13 +28,15 @@ public final class ApiRoutes {
     }
 
     public static Router create(Vertx vertx, CallerResolver resolver, RegistryService registry, IntakeService intake,
-                                DeliveryService deliveries, PushService pushes, long eventHeartbeatMillis) {
+                                DeliveryService deliveries, PushService pushes, SentService sent, StatsService stats,
+                                AuditService audit, long eventHeartbeatMillis) {
         Router router = Router.router(vertx);
         DocumentHandlers documents = new DocumentHandlers(intake);
         DeliveryHandlers inbox = new DeliveryHandlers(deliveries);
         DirectoryHandlers directory = new DirectoryHandlers(registry);
         AdminHandlers admin = new AdminHandlers(registry);
         PushHandlers push = new PushHandlers(pushes);
+        FeedbackHandlers feedback = new FeedbackHandlers(sent, stats, audit);
         Handler<RoutingContext> smallBody = BodyHandler.create(false).setBodyLimit(SMALL_BODY_LIMIT);
 
         router.route().handler(new IdentityHandler(resolver, registry.registry()));
@@ -42,6 +47,9 @@ public final class ApiRoutes {
         router.get("/v1/events").handler(new EventStreamHandler(deliveries, eventHeartbeatMillis));
         router.get("/v1/deliveries/:id/package").handler(inbox::download);
         router.post("/v1/deliveries/:id/ack").handler(smallBody).handler(inbox::ack);
+        router.get("/v1/sent").handler(feedback::list);
+        router.get("/v1/sent/:id").handler(feedback::detail);
+        router.get("/v1/stats").handler(feedback::stats);
         router.get("/v1/push-endpoint").handler(push::get);
         router.put("/v1/push-endpoint").handler(smallBody).handler(push::set);
         router.delete("/v1/push-endpoint").handler(push::clear);
@@ -58,6 +66,7 @@ public final class ApiRoutes {
         router.put("/v1/admin/systems/:id/push-endpoint").handler(smallBody).handler(push::adminSet);
         router.delete("/v1/admin/systems/:id/push-endpoint").handler(push::adminClear);
         router.get("/v1/admin/dead-letters").handler(push::deadLetters);
+        router.get("/v1/admin/audit/verify").handler(feedback::verifyAudit);
         router.post("/v1/admin/deliveries/:id/requeue").handler(push::requeue);
         router.post("/v1/admin/units").handler(smallBody).handler(admin::createUnit);
         router.get("/v1/admin/units/:code").handler(admin::getUnit);

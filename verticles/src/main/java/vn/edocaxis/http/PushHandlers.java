@@ -25,33 +25,32 @@ final class PushHandlers {
     /** {@code PUT /v1/push-endpoint {"url": "https://..."}}: the caller's deliveries are pushed there from now on. */
     void set(RoutingContext ctx) {
         Caller.SystemCaller caller = Requests.system(ctx);
-        setFor(ctx, caller.systemId());
+        setFor(ctx, caller.systemId(), caller.actor());
     }
 
     /** {@code DELETE /v1/push-endpoint}: back to pull only. */
     void clear(RoutingContext ctx) {
         Caller.SystemCaller caller = Requests.system(ctx);
-        pushes.setEndpoint(caller.systemId(), null).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
+        pushes.setEndpoint(caller.systemId(), null, caller.actor()).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
     }
 
     /** {@code PUT /v1/admin/systems/{id}/push-endpoint}. */
     void adminSet(RoutingContext ctx) {
-        Requests.operator(ctx);
-        setFor(ctx, ctx.pathParam("id"));
+        setFor(ctx, ctx.pathParam("id"), Requests.operator(ctx).actor());
     }
 
     /** {@code DELETE /v1/admin/systems/{id}/push-endpoint}. */
     void adminClear(RoutingContext ctx) {
-        Requests.operator(ctx);
-        pushes.setEndpoint(ctx.pathParam("id"), null).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
+        String actor = Requests.operator(ctx).actor();
+        pushes.setEndpoint(ctx.pathParam("id"), null, actor).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
     }
 
-    private void setFor(RoutingContext ctx, String systemId) {
+    private void setFor(RoutingContext ctx, String systemId, String actor) {
         String url = Requests.string(Requests.jsonBody(ctx), "url");
         if (url == null) {
             throw Requests.invalid("url", "url is required (use DELETE to stop pushing)");
         }
-        pushes.setEndpoint(systemId, url).onSuccess(v -> DeliveryHandlers.ok(ctx, new JsonObject().put("system", systemId).put("url", url)))
+        pushes.setEndpoint(systemId, url, actor).onSuccess(v -> DeliveryHandlers.ok(ctx, new JsonObject().put("system", systemId).put("url", url)))
                 .onFailure(ctx::fail);
     }
 
@@ -73,9 +72,9 @@ final class PushHandlers {
 
     /** {@code POST /v1/admin/deliveries/{id}/requeue}: a dead letter is pending (and pushed) again. */
     void requeue(RoutingContext ctx) {
-        Requests.operator(ctx);
+        String actor = Requests.operator(ctx).actor();
         long id = Requests.pathId(ctx, "id");
-        pushes.requeue(id).onSuccess(v -> DeliveryHandlers.ok(ctx, new JsonObject().put("deliveryId", id).put("state", "pending")))
+        pushes.requeue(id, actor).onSuccess(v -> DeliveryHandlers.ok(ctx, new JsonObject().put("deliveryId", id).put("state", "pending")))
                 .onFailure(ctx::fail);
     }
 }

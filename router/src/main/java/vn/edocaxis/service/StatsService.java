@@ -1,0 +1,59 @@
+package vn.edocaxis.service;
+
+import io.vertx.core.Future;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import vn.edocaxis.error.ErrorCode;
+import vn.edocaxis.error.RouterException;
+import vn.edocaxis.routing.Caller;
+import vn.edocaxis.store.StatsRepository;
+
+/**
+ * Counts of documents sent and received, deliveries acknowledged and status messages by code,
+ * per unit and per day or month. A system sees its own units; an operator sees every unit. The
+ * rolled-up counts are brought up to date before each answer.
+ */
+public final class StatsService {
+
+    public static final long MAX_DAYS = 3 * 366;
+
+    private final StatsRepository stats;
+    private final Registry registry;
+
+    public StatsService(StatsRepository stats, Registry registry) {
+        this.stats = stats;
+        this.registry = registry;
+    }
+
+    /** Rolls up what changed since the last time (the housekeeping job calls this on a timer). */
+    public Future<Boolean> rollUp() {
+        return stats.rollUp();
+    }
+
+    public Future<List<StatsRepository.Count>> counts(Caller caller, LocalDate from, LocalDate to, String granularity, String unit) {
+        if (from == null || to == null || to.isBefore(from) || ChronoUnit.DAYS.between(from, to) > MAX_DAYS) {
+            throw invalid("from", "from and to are required dates (yyyy-MM-dd), to not before from, at most " + MAX_DAYS + " days apart");
+        }
+        String g = granularity == null ? "day" : granularity;
+        if (!g.equals("day") && !g.equals("month")) {
+            throw invalid("period", "period must be day or month");
+        }
+        String[] units;
+        if (caller instanceof Caller.SystemCaller system) {
+            List<String> hosted = registry.snapshot().unitsOf(system.systemId());
+            if (unit != null && !hosted.contains(unit)) {
+                throw invalid("unit", "unit " + unit + " is not one of the units this system hosts");
+            }
+            units = unit != null ? new String[] {unit} : hosted.toArray(new String[0]);
+        } else {
+            units = unit != null ? new String[] {unit} : null;
+        }
+        return stats.rollUp().otherwise(false).compose(v -> stats.counts(from, to, g, units));
+    }
+
+    private static RouterException invalid(String parameter, String message) {
+        return new RouterException(ErrorCode.INVALID_PARAMETER, message, Map.of("parameter", parameter));
+    }
+}
