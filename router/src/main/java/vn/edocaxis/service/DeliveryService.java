@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import vn.edocaxis.edxml.PackageKind;
 import vn.edocaxis.error.ErrorCode;
 import vn.edocaxis.error.RouterException;
 import vn.edocaxis.routing.Caller;
@@ -40,14 +41,21 @@ public final class DeliveryService {
     }
 
     public Future<InboxPage> inbox(Caller.SystemCaller caller, String cursor, int limit) {
+        return inbox(caller, null, cursor, limit);
+    }
+
+    /** The inbox restricted to one kind of package ({@code null}: both documents and status messages). */
+    public Future<InboxPage> inbox(Caller.SystemCaller caller, PackageKind kind, String cursor, int limit) {
         long after = parseCursor(cursor);
         if (limit < 1 || limit > MAX_PAGE) {
             throw new RouterException(ErrorCode.INVALID_PARAMETER, "limit must be between 1 and " + MAX_PAGE,
                     Map.of("parameter", "limit"));
         }
-        return deliveries.pending(caller.systemId(), after, limit + 1).map(rows -> {
-            boolean more = rows.size() > limit;
-            List<InboxEntry> page = more ? rows.subList(0, limit) : rows;
+        Future<List<InboxEntry>> rows = kind == null ? deliveries.pending(caller.systemId(), after, limit + 1)
+                : deliveries.pending(caller.systemId(), kind, after, limit + 1);
+        return rows.map(found -> {
+            boolean more = found.size() > limit;
+            List<InboxEntry> page = more ? found.subList(0, limit) : found;
             return new InboxPage(List.copyOf(page), more ? Long.toString(page.get(page.size() - 1).deliveryId()) : null);
         });
     }
@@ -77,6 +85,21 @@ public final class DeliveryService {
                     Map.of("parameter", "reason"));
         }
         return deliveries.ack(caller.systemId(), deliveryId, normalized, reason)
+                .map(found -> found.orElseThrow(() -> notFound(deliveryId)));
+    }
+
+    /** How many deliveries of one kind are pending for the units the caller hosts. */
+    public Future<Long> countPending(Caller.SystemCaller caller, PackageKind kind) {
+        return deliveries.countPending(caller.systemId(), java.util.Objects.requireNonNull(kind, "kind"));
+    }
+
+    /**
+     * The recipient took the delivery and is working on it, without having finished: the delivery
+     * stays pending (listed, counted, downloadable) and carries the mark until {@code done} removes
+     * it or {@code fail} clears the mark. Repeating it, or marking a delivery already done, changes nothing.
+     */
+    public Future<AckOutcome> markProcessing(Caller.SystemCaller caller, long deliveryId) {
+        return deliveries.markProcessing(caller.systemId(), deliveryId)
                 .map(found -> found.orElseThrow(() -> notFound(deliveryId)));
     }
 
