@@ -163,7 +163,8 @@ public final class RouterApplication implements AutoCloseable {
             ApiVerticle[] first = new ApiVerticle[1];
             Vertx v = vertx;
             await(vertx.deployVerticle(() -> {
-                ApiVerticle verticle = new ApiVerticle(apiOptions, x -> ApiRoutes.create(v, resolver, registry, intake, deliveries));
+                ApiVerticle verticle = new ApiVerticle(apiOptions, x -> ApiRoutes.create(v, resolver, registry, intake, deliveries,
+                        config.compat()));
                 if (first[0] == null) {
                     first[0] = verticle;
                 }
