@@ -185,7 +185,7 @@ public final class RouterApplication implements AutoCloseable {
             Vertx v = vertx;
             await(vertx.deployVerticle(() -> {
                 ApiVerticle verticle = new ApiVerticle(apiOptions, x -> ApiRoutes.create(v, resolver, registry, intake, deliveries,
-                        pushes, sent, stats, audit, config.api().eventHeartbeat().toMillis()));
+                        pushes, sent, stats, audit, config.api().eventHeartbeat().toMillis(), config.compat()));
                 if (first[0] == null) {
                     first[0] = verticle;
                 }

@@ -13,6 +13,7 @@ public enum ErrorCode {
     OPERATOR_ONLY(403, "this call needs an operator certificate"),
     SYSTEM_ONLY(403, "this call is for connected systems, not operators"),
     UNIT_NOT_HOSTED(403, "the calling system does not host this unit"),
+    REQUEST_SIGNATURE_INVALID(401, "the request's signed headers are missing or do not verify"),
 
     // the request itself
     EMPTY_BODY(400, "the request body is empty"),
@@ -21,6 +22,7 @@ public enum ErrorCode {
     INVALID_PARAMETER(400, "a request parameter is invalid"),
     INVALID_JSON(400, "the request body is not valid JSON of the expected shape"),
     UPLOAD_INCOMPLETE(400, "the client stopped sending before the body was complete"),
+    DIGEST_MISMATCH(400, "the body does not hash to the digest the client declared for it"),
 
     // XML well-formedness and hostile input
     XML_MALFORMED(400, "the package is not well-formed XML"),

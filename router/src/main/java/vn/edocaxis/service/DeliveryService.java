@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import vn.edocaxis.edxml.PackageKind;
 import vn.edocaxis.error.ErrorCode;
 import vn.edocaxis.error.RouterException;
 import vn.edocaxis.routing.Caller;
@@ -62,6 +63,11 @@ public final class DeliveryService {
         public boolean partial() {
             return first != 0 || last != ref.size() - 1;
         }
+    }
+
+    /** The inbox restricted to one kind of package ({@code null}: both documents and status messages), without waiting. */
+    public Future<InboxPage> inbox(Caller.SystemCaller caller, PackageKind kind, String cursor, int limit) {
+        return inbox(caller, new InboxQuery(cursor, limit, wire(kind), null, null, 0));
     }
 
     public Future<InboxPage> inbox(Caller.SystemCaller caller, InboxQuery query) {
@@ -160,6 +166,26 @@ public final class DeliveryService {
             throw invalid("kind", "kind must be document or status");
         }
         return new DeliveryRepository.Filter(kind, since, unit);
+    }
+
+    private static String wire(PackageKind kind) {
+        return kind == null ? null : kind == PackageKind.STATUS ? "status" : "document";
+    }
+
+    /** How many deliveries of one kind are pending for the units the caller hosts. */
+    public Future<Long> countPending(Caller.SystemCaller caller, PackageKind kind) {
+        return deliveries.countPending(caller.systemId(),
+                new DeliveryRepository.Filter(wire(java.util.Objects.requireNonNull(kind, "kind")), null, null));
+    }
+
+    /**
+     * The recipient took the delivery and is working on it, without having finished: the delivery
+     * stays pending (listed, counted, downloadable) and carries the mark until {@code done} removes
+     * it or {@code fail} clears the mark. Repeating it, or marking a delivery already done, changes nothing.
+     */
+    public Future<AckOutcome> markProcessing(Caller.SystemCaller caller, long deliveryId) {
+        return deliveries.markProcessing(caller.systemId(), deliveryId)
+                .map(found -> found.orElseThrow(() -> notFound(deliveryId)));
     }
 
     private static long parseCursor(String cursor) {

@@ -57,8 +57,27 @@ public final class IntakeService {
      * Fails with a {@link RouterException} for every refusal; nothing is stored then.
      */
     public Future<SubmitReceipt> submit(Caller.SystemCaller caller, ReadStream<Buffer> body) {
-        return new IntakeSession(this, caller, documents, committer, limits, signers).run(body)
+        return submit(caller, body, null);
+    }
+
+    /**
+     * As {@link #submit(Caller.SystemCaller, ReadStream)}, refusing with {@link ErrorCode#DIGEST_MISMATCH}
+     * a package whose SHA-256 is not the one the client declared (null: none declared).
+     */
+    public Future<SubmitReceipt> submit(Caller.SystemCaller caller, ReadStream<Buffer> body, DeclaredDigest declared) {
+        return new IntakeSession(this, caller, documents, committer, limits, signers, declared).run(body)
                 .map(receipt -> receipt.withSigned(receipts.sign(receipt)));
+    }
+
+    /**
+     * The digest a client declares for its package. It is checked when the body has ended, on the
+     * digest computed in the same streaming pass, before validation results, routing and any commit.
+     */
+    @FunctionalInterface
+    public interface DeclaredDigest {
+
+        /** Whether {@code sha256}, the digest of the bytes received, is the one the client declared. */
+        boolean matches(byte[] sha256);
     }
 
     /** Decides the recipients of a parsed package, or refuses it. */

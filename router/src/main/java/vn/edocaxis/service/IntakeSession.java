@@ -51,6 +51,7 @@ final class IntakeSession {
     private final DocumentRepository documents;
     private final GroupCommitter committer;
     private final IntakeLimits limits;
+    private final IntakeService.DeclaredDigest declared;
     private final UUID documentId = Ids.timeOrdered();
     private final MessageDigest sha256;
     private final EnvelopeReader envelope = new EnvelopeReader();
@@ -70,8 +71,9 @@ final class IntakeSession {
     private boolean finished;
 
     IntakeSession(IntakeService service, Caller.SystemCaller caller, DocumentRepository documents, GroupCommitter committer,
-                  IntakeLimits limits, CertificateValidator signers) {
+                  IntakeLimits limits, CertificateValidator signers, IntakeService.DeclaredDigest declared) {
         this.service = service;
+        this.declared = declared;
         this.caller = caller;
         this.documents = documents;
         this.committer = committer;
@@ -157,10 +159,16 @@ final class IntakeSession {
             if (size == 0) {
                 throw new RouterException(ErrorCode.EMPTY_BODY, "the request body is empty: send the edXML package");
             }
+            byte[] digest = sha256.digest(); // complete: the scanner observed every byte as it was fed
+            if (declared != null && !declared.matches(digest)) {
+                String actual = java.util.HexFormat.of().formatHex(digest);
+                throw new RouterException(ErrorCode.DIGEST_MISMATCH,
+                        "the package received has SHA-256 " + actual + ", not the digest the client declared",
+                        Map.of("sha256", actual));
+            }
             scanner.end();
             validator.throwIfInvalid();
             PackageHeader header = envelope.header();
-            byte[] digest = sha256.digest();
             service.route(caller, header)
                     .compose(routed -> {
                         SignatureRecord signature = checkSignature();
@@ -237,7 +245,8 @@ final class IntakeSession {
         if (bodyEnded) {
             return; // the whole package arrived; what happens to the connection now cannot undo it
         }
-        fail(new RouterException(ErrorCode.UPLOAD_INCOMPLETE,
+        // a body stream that refuses its input (e.g. a multipart part) says why with its own code
+        fail(failure instanceof RouterException refusal ? refusal : new RouterException(ErrorCode.UPLOAD_INCOMPLETE,
                 "the upload broke off after " + size + " bytes: " + failure.getMessage()));
     }
 

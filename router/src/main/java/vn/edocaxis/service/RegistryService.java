@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import vn.edocaxis.error.ErrorCode;
 import vn.edocaxis.error.RouterException;
 import vn.edocaxis.routing.BoundCertificate;
+import vn.edocaxis.routing.Caller;
 import vn.edocaxis.routing.ConnectedSystem;
 import vn.edocaxis.routing.Fingerprints;
 import vn.edocaxis.routing.Lifecycle;
@@ -144,7 +145,7 @@ public final class RegistryService {
         if (email != null) {
             requireText("email", email, 100);
         }
-        Unit draft = new Unit(code, name, parentCode, level, systemId, email, Lifecycle.ACTIVE, 0);
+        Unit draft = new Unit(code, name, parentCode, level, systemId, email, Lifecycle.ACTIVE, 0, null);
         return write("registry.unit.created", code, new io.vertx.core.json.JsonObject().put("name", name).put("parent", parentCode)
                         .put("level", level).put("system", systemId),
                 conn -> checkReferences(conn, systemId, parentCode)
@@ -169,6 +170,93 @@ public final class RegistryService {
                 conn -> checkReferences(conn, systemId, parentCode)
                 .compose(v -> repository.updateUnit(conn, code, name, parentCode, level, systemId, email, status))
                 .map(updated -> updated.orElseThrow(() -> unitNotFound(code))));
+    }
+
+    /**
+     * A system registers a unit under itself: the unit is hosted by the calling system, one level
+     * below its parent (level 1 without one). Registering a code the caller already hosts updates
+     * it (name, email, parent when one is given) and makes it active again; a code hosted by another
+     * system is {@link ErrorCode#ALREADY_EXISTS}.
+     */
+    public Future<Unit> registerUnit(Caller.SystemCaller caller, String code, String name, String parentCode, String email) {
+        requireMatch("code", code, UNIT_CODE);
+        requireText("name", name, 200);
+        if (parentCode != null) {
+            requireMatch("parent", parentCode, UNIT_CODE);
+            if (parentCode.equals(code)) {
+                throw new RouterException(ErrorCode.INVALID_PARAMETER, "a unit cannot be its own parent", Map.of("parameter", "parent"));
+            }
+        }
+        if (email != null) {
+            requireText("email", email, 100);
+        }
+        String systemId = caller.systemId();
+        return as(systemId).write("registry.unit.registered", code, new io.vertx.core.json.JsonObject().put("name", name)
+                .put("parent", parentCode).put("email", email), conn -> repository.unit(conn, code).compose(existing -> {
+            if (existing.isPresent() && !existing.get().systemId().equals(systemId)) {
+                throw new RouterException(ErrorCode.ALREADY_EXISTS, "unit " + code + " is registered by another system",
+                        Map.of("unit", code));
+            }
+            String parent = parentCode != null ? parentCode : existing.map(Unit::parentCode).orElse(null);
+            Future<Integer> level = parent == null ? Future.succeededFuture(1) : repository.unit(conn, parent).map(found -> found
+                    .orElseThrow(() -> new RouterException(ErrorCode.REGISTRY_CONFLICT, "parent unit " + parent + " does not exist",
+                            Map.of("unit", parent)))
+                    .level() + 1);
+            return level.compose(l -> {
+                requireLevel(l);
+                if (existing.isEmpty()) {
+                    return repository.insertUnit(conn, new Unit(code, name, parent, l, systemId, email, Lifecycle.ACTIVE, 0, null))
+                            .map(Optional::orElseThrow); // cannot conflict: registry writers hold the lock
+                }
+                return repository.updateUnit(conn, code, name, parent, l, null, email, Lifecycle.ACTIVE)
+                        .map(Optional::orElseThrow);
+            });
+        }));
+    }
+
+    /** A system retires a unit it hosts. Retiring a retired unit changes nothing. */
+    public Future<Unit> retireUnit(Caller.SystemCaller caller, String code) {
+        return as(caller.systemId()).write("registry.unit.retired", code, new io.vertx.core.json.JsonObject(),
+                conn -> repository.unit(conn, code).compose(found -> {
+            Unit unit = found.orElseThrow(() -> unitNotFound(code));
+            if (!unit.systemId().equals(caller.systemId())) {
+                throw new RouterException(ErrorCode.UNIT_NOT_HOSTED, "system " + caller.systemId() + " does not host unit " + code,
+                        Map.of("unit", code));
+            }
+            if (!unit.active()) {
+                return Future.succeededFuture(unit);
+            }
+            return repository.updateUnit(conn, code, null, null, null, null, null, Lifecycle.RETIRED).map(Optional::orElseThrow);
+        }));
+    }
+
+    /**
+     * Sets the secret with which a system signs request headers on today's axis API (an HMAC key).
+     * It is stored for verification only: no call returns it.
+     */
+    public Future<Void> setHmacSecret(String systemId, String secret) {
+        if (secret == null || secret.isEmpty() || secret.length() > 1024) {
+            throw new RouterException(ErrorCode.INVALID_PARAMETER, "secret must be 1 to 1024 characters", Map.of("parameter", "secret"));
+        }
+        return write("registry.system.hmac-secret.set", systemId, new io.vertx.core.json.JsonObject(),
+                conn -> repository.system(conn, systemId).compose(system -> {
+            system.orElseThrow(() -> systemNotFound(systemId));
+            return repository.upsertHmacSecret(conn, systemId, secret);
+        }));
+    }
+
+    /** Removes a system's secret: its requests on today's axis API are then not signed. Harmless without one. */
+    public Future<Void> clearHmacSecret(String systemId) {
+        return write("registry.system.hmac-secret.cleared", systemId, new io.vertx.core.json.JsonObject(),
+                conn -> repository.system(conn, systemId).compose(system -> {
+            system.orElseThrow(() -> systemNotFound(systemId));
+            return repository.deleteHmacSecret(conn, systemId);
+        }));
+    }
+
+    /** The system's secret for verifying its signed request headers, if it has one. Never to be sent to anyone. */
+    public Future<Optional<String>> hmacSecret(String systemId) {
+        return repository.hmacSecret(repositoryClient(), systemId);
     }
 
     /** A page of the directory, the version to ask from next, and whether more changes follow. */

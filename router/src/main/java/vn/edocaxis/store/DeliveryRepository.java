@@ -62,6 +62,12 @@ public final class DeliveryRepository {
                 .map(rows -> RegistryRepository.map(rows, DeliveryRepository::entry));
     }
 
+    /** Marks a pending delivery as taken and being processed; empty when the system has no such delivery. */
+    public Future<Optional<AckOutcome>> markProcessing(String systemId, long deliveryId) {
+        return pool.preparedQuery(Sql.MARK_PROCESSING).execute(Tuple.of(deliveryId, systemId))
+                .map(rows -> RegistryRepository.first(rows).map(DeliveryRepository::outcome));
+    }
+
     public Future<Optional<PackageRef>> packageOf(String systemId, long deliveryId) {
         return pool.preparedQuery(Sql.SELECT_DELIVERY_PACKAGE).execute(Tuple.of(deliveryId, systemId))
                 .map(rows -> RegistryRepository.first(rows).map(row -> new PackageRef(row.getLong("id"),
@@ -76,8 +82,12 @@ public final class DeliveryRepository {
     /** Applies {@code done} or {@code fail}; empty when the system has no such delivery. */
     public Future<Optional<AckOutcome>> ack(String systemId, long deliveryId, String result, String reason) {
         return pool.preparedQuery(Sql.ACK_DELIVERY).execute(Tuple.of(deliveryId, systemId, result, reason))
-                .map(rows -> RegistryRepository.first(rows).map(row -> new AckOutcome(row.getLong("id"),
-                        row.getString("state"), row.getInteger("fail_count"), instant(row.getOffsetDateTime("acked_at")))));
+                .map(rows -> RegistryRepository.first(rows).map(DeliveryRepository::outcome));
+    }
+
+    private static AckOutcome outcome(Row row) {
+        return new AckOutcome(row.getLong("id"), row.getString("state"), row.getInteger("fail_count"),
+                instant(row.getOffsetDateTime("acked_at")));
     }
 
     private static InboxEntry entry(Row row) {
@@ -88,7 +98,8 @@ public final class DeliveryRepository {
                 row.getString("from_unit"), row.getString("edxml_document_id"), row.getString("status_code"),
                 row.getString("subject"), row.getLong("size_bytes"), row.getBuffer("sha256").getBytes(),
                 new SignatureRecord(row.getString("signature_status"), row.getString("signature_reason"),
-                        row.getString("signer_subject"), row.getString("signer_serial"), row.getString("signature_algorithm")));
+                        row.getString("signer_subject"), row.getString("signer_serial"), row.getString("signature_algorithm")),
+                instant(row.getOffsetDateTime("processing_at")));
     }
 
     private static Instant instant(OffsetDateTime time) {

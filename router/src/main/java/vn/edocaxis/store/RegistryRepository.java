@@ -141,6 +141,20 @@ public final class RegistryRepository {
                                 .map(updated));
     }
 
+    /** The shared secret a system signs request headers with on today's axis API, if it has one. */
+    public Future<Optional<String>> hmacSecret(SqlClient client, String systemId) {
+        return client.preparedQuery(Sql.SELECT_HMAC_SECRET).execute(Tuple.of(systemId))
+                .map(rows -> first(rows).map(row -> row.getString("secret")));
+    }
+
+    public Future<Void> upsertHmacSecret(SqlClient client, String systemId, String secret) {
+        return client.preparedQuery(Sql.UPSERT_HMAC_SECRET).execute(Tuple.of(systemId, secret)).mapEmpty();
+    }
+
+    public Future<Void> deleteHmacSecret(SqlClient client, String systemId) {
+        return client.preparedQuery(Sql.DELETE_HMAC_SECRET).execute(Tuple.of(systemId)).mapEmpty();
+    }
+
     private static <T> Future<T> translate(Throwable failure) {
         if (failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("23")) {
             return Future.failedFuture(new RouterException(ErrorCode.REGISTRY_CONFLICT,
@@ -163,7 +177,8 @@ public final class RegistryRepository {
     private static Unit unit(Row row) {
         return new Unit(row.getString("code"), row.getString("name"), row.getString("parent_code"),
                 row.getShort("level"), row.getString("system_id"), row.getString("email"),
-                Lifecycle.fromWire(row.getString("status")), row.getLong("version"));
+                Lifecycle.fromWire(row.getString("status")), row.getLong("version"),
+                row.getOffsetDateTime("updated_at").toInstant());
     }
 
     static Optional<Row> first(RowSet<Row> rows) {

@@ -39,7 +39,7 @@ final class Sql {
     static final String DELETE_CERTIFICATE =
             "delete from system_certificate where fingerprint = $1 and system_id = $2 returning fingerprint";
 
-    static final String UNIT_COLUMNS = "code, name, parent_code, level, system_id, email, status, version";
+    static final String UNIT_COLUMNS = "code, name, parent_code, level, system_id, email, status, version, updated_at";
 
     static final String SELECT_UNITS_SINCE =
             "select " + UNIT_COLUMNS + " from unit where version > $1 order by version limit $2";
@@ -151,7 +151,7 @@ final class Sql {
     // deliveries ----------------------------------------------------------------------------
 
     static final String DELIVERY_COLUMNS =
-            "d.id, d.document_id, d.unit_code, d.state, d.created_at, d.downloaded_at, d.fail_count, d.last_error,"
+            "d.id, d.document_id, d.unit_code, d.state, d.created_at, d.downloaded_at, d.fail_count, d.last_error, d.processing_at,"
                     + " m.kind, m.from_unit, m.edxml_document_id, m.status_code, m.subject, m.size_bytes, m.sha256,"
                     + " m.signature_status, m.signature_reason, m.signer_subject, m.signer_serial, m.signature_algorithm";
 
@@ -258,10 +258,28 @@ final class Sql {
                     + " acked_at = case when $3 = 'done' and acked_at is null then now() else acked_at end,"
                     + " fail_count = fail_count + case when $3 = 'fail' and state = 'pending' then 1 else 0 end,"
                     + " last_error = case when $3 = 'fail' and state = 'pending' then $4 else last_error end,"
-                    + " acked_by = case when $3 = 'done' and state = 'pending' then 'pull' else acked_by end"
+                    + " acked_by = case when $3 = 'done' and state = 'pending' then 'pull' else acked_by end,"
+                    + " processing_at = case when $3 = 'fail' and state = 'pending' then null else processing_at end"
                     + " where id = $1 and system_id = $2 returning id, state, fail_count, acked_at),"
                     + " log as (insert into audit_log (actor, action, subject, details)"
                     + " select $2, case when $3 = 'done' then 'delivery.acked' else 'delivery.failed' end, a.id::text,"
                     + " case when $4::text is null then '{}'::jsonb else jsonb_build_object('reason', $4::text) end from a)"
                     + " select id, state, fail_count, acked_at from a";
+
+    // "processing": taken by the recipient, not finished. It stays pending; a later fail clears the mark.
+    static final String MARK_PROCESSING =
+            "update delivery set processing_at = case when state = 'pending' then coalesce(processing_at, now()) else processing_at end"
+                    + " where id = $1 and system_id = $2 returning id, state, fail_count, acked_at";
+
+    // shared secrets of today's axis API (request header HMAC) ------------------------------
+
+    static final String SELECT_HMAC_SECRET =
+            "select secret from system_hmac_secret where system_id = $1";
+
+    static final String UPSERT_HMAC_SECRET =
+            "insert into system_hmac_secret (system_id, secret) values ($1, $2)"
+                    + " on conflict (system_id) do update set secret = excluded.secret, updated_at = now()";
+
+    static final String DELETE_HMAC_SECRET =
+            "delete from system_hmac_secret where system_id = $1";
 }

@@ -172,7 +172,25 @@ public final class ConfigLoader {
         RouterConfig.Housekeeping housekeeping = new RouterConfig.Housekeeping(duration(c, "housekeeping.audit-seal-interval"),
                 duration(c, "housekeeping.stats-interval"), zone);
         return new RouterConfig(api, ops, tls, pki, database, storage, xml, signatures, receipts, push, housekeeping,
-                new RouterConfig.Demo(c.getBoolean("demo.seed")));
+                new RouterConfig.Demo(c.getBoolean("demo.seed")), compat(c));
+    }
+
+    private static RouterConfig.Compat compat(Config c) {
+        String prefix = c.getString("compat.prefix").strip();
+        boolean wellFormed = prefix.isEmpty() || prefix.matches("(/[A-Za-z0-9._~-]+)+");
+        if (!wellFormed || prefix.equals("/v1") || prefix.startsWith("/v1/")) {
+            throw new ConfigError("compat.prefix must be empty or a path such as /vxp (segments of letters, digits, . _ ~ -, no"
+                    + " trailing slash, not under /v1), found \"" + prefix + "\" (" + c.getValue("compat.prefix").origin().description() + ")");
+        }
+        String zone = c.getString("compat.timestamp-zone").strip();
+        java.time.ZoneId zoneId;
+        try {
+            zoneId = java.time.ZoneId.of(zone);
+        } catch (java.time.DateTimeException e) {
+            throw new ConfigError("compat.timestamp-zone must be a time zone such as Asia/Ho_Chi_Minh or +07:00, found " + zone
+                    + " (" + c.getValue("compat.timestamp-zone").origin().description() + ")");
+        }
+        return new RouterConfig.Compat(prefix, duration(c, "compat.timestamp-window"), zoneId);
     }
 
     private static <T> T guard(Supplier<T> read) {

@@ -9,7 +9,8 @@ import java.util.List;
  * {@code conf/router.conf}; {@link ConfigLoader} builds this from it and the overrides.
  */
 public record RouterConfig(Api api, Ops ops, Tls tls, Pki pki, Database database, Storage storage, Xml xml,
-                           Signatures signatures, Receipts receipts, Push push, Housekeeping housekeeping, Demo demo) {
+                           Signatures signatures, Receipts receipts, Push push, Housekeeping housekeeping, Demo demo,
+                           Compat compat) {
 
     public record Api(String host, int port, int instances, long maxPackageSize, Duration idleTimeout, Duration eventHeartbeat) {
     }
@@ -64,5 +65,15 @@ public record RouterConfig(Api api, Ops ops, Tls tls, Pki pki, Database database
     }
 
     public record Demo(boolean seed) {
+    }
+
+    /**
+     * Today's axis API on the mutual-TLS port (docs/COMPAT.md).
+     *
+     * @param prefix          path prefix of its calls: empty (the root) or {@code /segment[/segment...]}
+     * @param timestampWindow how far a signed {@code XroadVnpt-timestamp} may be from the router's clock
+     * @param timestampZone   the zone of that timestamp, which carries no offset
+     */
+    public record Compat(String prefix, Duration timestampWindow, java.time.ZoneId timestampZone) {
     }
 }

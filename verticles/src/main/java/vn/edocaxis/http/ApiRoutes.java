@@ -5,8 +5,10 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import vn.edocaxis.config.RouterConfig;
 import vn.edocaxis.error.ErrorCode;
 import vn.edocaxis.error.RouterException;
+import vn.edocaxis.http.compat.CompatRoutes;
 import vn.edocaxis.routing.CallerResolver;
 import vn.edocaxis.service.DeliveryService;
 import vn.edocaxis.service.IntakeService;
@@ -29,7 +31,7 @@ public final class ApiRoutes {
 
     public static Router create(Vertx vertx, CallerResolver resolver, RegistryService registry, IntakeService intake,
                                 DeliveryService deliveries, PushService pushes, SentService sent, StatsService stats,
-                                AuditService audit, long eventHeartbeatMillis) {
+                                AuditService audit, long eventHeartbeatMillis, RouterConfig.Compat compat) {
         Router router = Router.router(vertx);
         DocumentHandlers documents = new DocumentHandlers(intake);
         DeliveryHandlers inbox = new DeliveryHandlers(deliveries);
@@ -71,6 +73,7 @@ public final class ApiRoutes {
         router.post("/v1/admin/units").handler(smallBody).handler(admin::createUnit);
         router.get("/v1/admin/units/:code").handler(admin::getUnit);
         router.patch("/v1/admin/units/:code").handler(smallBody).handler(admin::updateUnit);
+        CompatRoutes.mount(router, compat, registry, intake, deliveries, sent);
 
         FailureHandler failures = new FailureHandler();
         router.route().failureHandler(failures);

@@ -29,6 +29,36 @@ public final class FailureHandler implements Handler<RoutingContext> {
     private static final long DISCARD_BYTES = 8L * 1024 * 1024;
     private static final long DISCARD_MILLIS = 10_000;
 
+    /** How a refusal is written: its HTTP status and JSON body. The native API's is the default. */
+    public interface Rendering {
+        int status(RouterException error);
+
+        JsonObject body(RouterException error);
+    }
+
+    private static final Rendering NATIVE = new Rendering() {
+        @Override
+        public int status(RouterException error) {
+            return error.code().httpStatus();
+        }
+
+        @Override
+        public JsonObject body(RouterException error) {
+            return render(error);
+        }
+    };
+
+    private final Rendering rendering;
+
+    public FailureHandler() {
+        this(NATIVE);
+    }
+
+    /** The same failure path (logging, early answers, body draining) with another rendering. */
+    public FailureHandler(Rendering rendering) {
+        this.rendering = rendering;
+    }
+
     @Override
     public void handle(RoutingContext ctx) {
         respond(ctx, classify(ctx.failure(), ctx.statusCode()));
@@ -49,9 +79,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
         if (bodyUnread && http1) {
             discardRestOfBody(ctx, request);
         }
-        response.setStatusCode(error.code().httpStatus())
+        response.setStatusCode(rendering.status(error))
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
-                .end(render(error).encode())
+                .end(rendering.body(error).encode())
                 .onComplete(done -> {
                     if (bodyUnread && !http1) {
                         response.reset(0); // HTTP/2: NO_ERROR tells the client to stop sending the body

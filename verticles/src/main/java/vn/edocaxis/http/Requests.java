@@ -8,25 +8,25 @@ import vn.edocaxis.error.RouterException;
 import vn.edocaxis.routing.Caller;
 
 /** Small helpers shared by the handlers: the caller, parameters, JSON bodies. */
-final class Requests {
+public final class Requests {
 
     static final String CALLER = "edoc.caller";
 
     private Requests() {
     }
 
-    static Caller caller(RoutingContext ctx) {
+    public static Caller caller(RoutingContext ctx) {
         return ctx.get(CALLER);
     }
 
-    static Caller.SystemCaller system(RoutingContext ctx) {
+    public static Caller.SystemCaller system(RoutingContext ctx) {
         if (caller(ctx) instanceof Caller.SystemCaller system) {
             return system;
         }
         throw new RouterException(ErrorCode.SYSTEM_ONLY, "this call is made by a connected system with its own certificate");
     }
 
-    static Caller.Operator operator(RoutingContext ctx) {
+    public static Caller.Operator operator(RoutingContext ctx) {
         if (caller(ctx) instanceof Caller.Operator operator) {
             return operator;
         }
