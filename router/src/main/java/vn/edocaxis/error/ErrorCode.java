@@ -45,6 +45,7 @@ public enum ErrorCode {
     NOT_FOUND(404, "no such resource"),
     METHOD_NOT_ALLOWED(405, "this method is not allowed on this path"),
     RANGE_NOT_SATISFIABLE(416, "the requested byte range is not in the package"),
+    DELIVERY_WITHDRAWN(410, "the sender revoked the document before this copy was downloaded"),
     ALREADY_EXISTS(409, "the resource already exists"),
     CERT_ALREADY_BOUND(409, "the certificate is bound to another system"),
     REGISTRY_CONFLICT(409, "the change conflicts with the registry"),

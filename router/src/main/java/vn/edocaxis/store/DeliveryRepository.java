@@ -68,9 +68,17 @@ public final class DeliveryRepository {
                 .map(rows -> RegistryRepository.first(rows).map(DeliveryRepository::outcome));
     }
 
+    /** The package of one of the system's deliveries; {@code DELIVERY_WITHDRAWN} once a revocation withdrew it. */
     public Future<Optional<PackageRef>> packageOf(String systemId, long deliveryId) {
         return pool.preparedQuery(Sql.SELECT_DELIVERY_PACKAGE).execute(Tuple.of(deliveryId, systemId))
-                .map(rows -> RegistryRepository.first(rows).map(row -> new PackageRef(row.getLong("id"),
+                .map(rows -> RegistryRepository.first(rows).map(row -> {
+                    if ("withdrawn".equals(row.getString("state"))) {
+                        throw new vn.edocaxis.error.RouterException(vn.edocaxis.error.ErrorCode.DELIVERY_WITHDRAWN,
+                                "delivery " + deliveryId + " was withdrawn: its sender revoked the document before it was downloaded",
+                                java.util.Map.of("deliveryId", deliveryId));
+                    }
+                    return row;
+                }).map(row -> new PackageRef(row.getLong("id"),
                         row.getUUID("document_id"), row.getString("unit_code"), row.getLong("size_bytes"),
                         row.getBuffer("sha256").getBytes(), row.getInteger("chunk_count"), row.getInteger("chunk_bytes"))));
     }

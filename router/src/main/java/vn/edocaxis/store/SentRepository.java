@@ -21,7 +21,8 @@ public final class SentRepository {
                     + " when %1$s.downloaded_at is not null then 'downloaded' else 'pending' end";
 
     private static final String LIST =
-            "select m.id, m.kind, m.from_unit, m.edxml_document_id, m.subject, m.business_doc_type, m.original_id, m.received_at,"
+            "select m.id, m.kind, m.from_unit, m.edxml_document_id, m.subject, m.business_doc_type, m.original_id,"
+                    + " greatest(m.received_at, max(d.created_at)) as committed_at,"
                     + " m.size_bytes, m.signature_status, m.status_code,"
                     + " count(d.id) as recipients,"
                     + " count(*) filter (where d.id is not null and " + DELIVERY_STATE.formatted("d") + " = 'pending') as pending,"
@@ -40,7 +41,8 @@ public final class SentRepository {
                     + " group by m.id order by m.id desc limit $8";
 
     private static final String DOCUMENT =
-            "select id, kind, sender_system_id, from_unit, edxml_document_id, subject, business_doc_type, original_id, received_at,"
+            "select id, kind, sender_system_id, from_unit, edxml_document_id, subject, business_doc_type, original_id,"
+                    + " greatest(received_at, (select max(created_at) from delivery where document_id = $1)) as committed_at,"
                     + " size_bytes, sha256, signature_status, signature_reason, signer_subject, signer_serial, signature_algorithm,"
                     + " status_code, response_for_id from document where id = $1";
 
@@ -80,7 +82,7 @@ public final class SentRepository {
                 .map(rows -> RegistryRepository.map(rows, r -> new Summary(r.getUUID("id"), r.getString("kind"), r.getString("from_unit"),
                         r.getString("edxml_document_id"), r.getString("subject"),
                         r.getValue("business_doc_type") == null ? null : r.getShort("business_doc_type").intValue(), r.getUUID("original_id"),
-                        r.getOffsetDateTime("received_at").toInstant(), r.getLong("size_bytes"), r.getString("signature_status"),
+                        r.getOffsetDateTime("committed_at").toInstant(), r.getLong("size_bytes"), r.getString("signature_status"),
                         r.getString("status_code"), r.getLong("recipients"), r.getLong("pending"), r.getLong("downloaded"),
                         r.getLong("acked"), r.getLong("failed"), r.getLong("dead"), r.getLong("withdrawn"))));
     }
@@ -138,7 +140,7 @@ public final class SentRepository {
                         return Optional.of(new Detail(m.getUUID("id"), m.getString("kind"), m.getString("sender_system_id"),
                                 m.getString("from_unit"), m.getString("edxml_document_id"), m.getString("subject"),
                                 m.getValue("business_doc_type") == null ? null : m.getShort("business_doc_type").intValue(),
-                                m.getUUID("original_id"), instant(m.getOffsetDateTime("received_at")), m.getLong("size_bytes"),
+                                m.getUUID("original_id"), instant(m.getOffsetDateTime("committed_at")), m.getLong("size_bytes"),
                                 m.getBuffer("sha256").getBytes(), new SignatureRecord(m.getString("signature_status"),
                                         m.getString("signature_reason"), m.getString("signer_subject"), m.getString("signer_serial"),
                                         m.getString("signature_algorithm")), m.getString("status_code"), m.getUUID("response_for_id"),

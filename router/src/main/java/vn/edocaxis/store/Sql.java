@@ -178,7 +178,7 @@ final class Sql {
             "select coalesce(max(id), 0) from delivery where system_id = $1";
 
     static final String SELECT_DELIVERY_PACKAGE =
-            "select d.id, d.document_id, d.unit_code, m.size_bytes, m.sha256, m.chunk_count, m.chunk_bytes"
+            "select d.id, d.document_id, d.unit_code, d.state, m.size_bytes, m.sha256, m.chunk_count, m.chunk_bytes"
                     + " from delivery d join document m on m.id = d.document_id where d.id = $1 and d.system_id = $2";
 
     // The first complete download is recorded, and audited.
@@ -254,7 +254,7 @@ final class Sql {
     // The old row's values are what the expressions see: acking twice changes nothing. Audited.
     static final String ACK_DELIVERY =
             "with a as (update delivery set"
-                    + " state = case when $3 = 'done' then 'done' else state end,"
+                    + " state = case when $3 = 'done' and state <> 'withdrawn' then 'done' else state end,"
                     + " acked_at = case when $3 = 'done' and acked_at is null then now() else acked_at end,"
                     + " fail_count = fail_count + case when $3 = 'fail' and state = 'pending' then 1 else 0 end,"
                     + " last_error = case when $3 = 'fail' and state = 'pending' then $4 else last_error end,"

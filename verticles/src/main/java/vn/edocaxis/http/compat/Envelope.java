@@ -71,6 +71,7 @@ final class Envelope {
             case METHOD_NOT_ALLOWED -> 46;
             case ORIGINAL_UNKNOWN -> 35;
             case RANGE_NOT_SATISFIABLE -> 47;
+            case DELIVERY_WITHDRAWN -> 36;
         };
     }
 
