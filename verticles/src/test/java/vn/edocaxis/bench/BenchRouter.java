@@ -164,6 +164,13 @@ final class BenchRouter implements AutoCloseable {
     @Override
     public void close() throws Exception {
         process.destroy();
-        process.waitFor(30, TimeUnit.SECONDS);
+        process.waitFor(60, TimeUnit.SECONDS);
+        // the database can be large; the router's log stays for reading
+        Path data = work.resolve("var/pgdata");
+        if (!process.isAlive() && Files.isDirectory(data)) {
+            try (var paths = Files.walk(data)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 }
