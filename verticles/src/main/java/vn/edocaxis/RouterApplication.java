@@ -191,7 +191,7 @@ public final class RouterApplication implements AutoCloseable {
                 }
                 return verticle;
             }, new DeploymentOptions().setInstances(instances)).recover(e -> Future.failedFuture(listenError("api", config.api().port(), e))));
-            await(vertx.deployVerticle(new NotificationVerticle(connect, wakeups, registryCache)));
+            await(vertx.deployVerticle(new NotificationVerticle((PgConnectOptions) new PgConnectOptions(connect).setMetricsName("notifications"), wakeups, registryCache)));
             await(vertx.deployVerticle(new HousekeepingVerticle(audit, stats, config.housekeeping().auditSealInterval(),
                     config.housekeeping().statsInterval())));
             await(vertx.deployVerticle(new PushVerticle(pushes, wakeups, new PushVerticle.Settings(
