@@ -235,9 +235,6 @@ final class Sql {
                     + " from connected_system s where s.id = d.system_id and d.id = $1 and d.state = 'dead'"
                     + " returning d.id, d.system_id";
 
-    static final String AUDIT_ONE =
-            "insert into audit_log (actor, action, subject, details) values ($1, $2, $3, $4)";
-
     static final String SELECT_DEAD =
             "select d.id, d.document_id, d.system_id, d.unit_code, d.push_attempts, d.push_error, d.dead_at, d.created_at"
                     + " from delivery d where d.state = 'dead' and d.id > $1 order by d.id limit $2";
@@ -268,8 +265,10 @@ final class Sql {
 
     // "processing": taken by the recipient, not finished. It stays pending; a later fail clears the mark.
     static final String MARK_PROCESSING =
-            "update delivery set processing_at = case when state = 'pending' then coalesce(processing_at, now()) else processing_at end"
-                    + " where id = $1 and system_id = $2 returning id, state, fail_count, acked_at";
+            "with p as (update delivery set processing_at = now()"
+                    + " where id = $1 and system_id = $2 and state = 'pending' and processing_at is null returning id),"
+                    + " log as (insert into audit_log (actor, action, subject) select $2, 'delivery.processing', id::text from p)"
+                    + " select id, state, fail_count, acked_at from delivery where id = $1 and system_id = $2";
 
     // shared secrets of today's axis API (request header HMAC) ------------------------------
 

@@ -153,6 +153,8 @@ class CompatFlowTest {
         ok(nghean.updateStatus(Long.toString(toNghean), "processing"));
         assertThat(router.db.number("select count(*) from delivery where id = " + toNghean + " and state = 'done'"))
                 .as("processing after done changes nothing").isEqualTo(1);
+        assertThat(router.db.number("select count(*) from audit_log where action = 'delivery.processing' and subject = '"
+                + toNghean + "'")).as("each time it was marked, audited; not after done").isEqualTo(2);
 
         assertThat(listed(caobang, "edoc", delivery(documentId, H14))).as("the other recipients keep theirs").isNotNull();
     }
