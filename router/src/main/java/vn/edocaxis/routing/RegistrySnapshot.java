@@ -1,41 +1,41 @@
 package vn.edocaxis.routing;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import org.pcollections.HashTreePMap;
+import org.pcollections.HashTreePSet;
+import org.pcollections.PMap;
+import org.pcollections.PSet;
 
 /**
  * An immutable in-memory view of the registry, so that authenticating a request and routing a
- * package cost map lookups, not queries. A new snapshot is built on every registry change.
+ * package cost map lookups, not queries. A new snapshot is derived from the previous one on every
+ * registry change.
  */
 public final class RegistrySnapshot {
 
     private final Map<String, ConnectedSystem> systems;
     private final Map<String, BoundCertificate> certificates;
-    private final Map<String, Unit> units;
-    private final Map<String, List<String>> unitsBySystem;
+    // Persistent maps: applying a change shares everything it does not touch, so a registry write
+    // costs O(log n) whatever the size of the directory (a copy of 100,000 units took milliseconds).
+    private final PMap<String, Unit> units;
+    private final PMap<String, PSet<String>> unitsBySystem;
     private final long version;
 
     private RegistrySnapshot(Map<String, ConnectedSystem> systems, Map<String, BoundCertificate> certificates,
-                             Map<String, Unit> units, long version) {
+                             PMap<String, Unit> units, PMap<String, PSet<String>> unitsBySystem, long version) {
         this.systems = systems;
         this.certificates = certificates;
         this.units = units;
+        this.unitsBySystem = unitsBySystem;
         this.version = version;
-        Map<String, List<String>> bySystem = new HashMap<>();
-        for (Unit unit : units.values()) {
-            bySystem.computeIfAbsent(unit.systemId(), k -> new ArrayList<>()).add(unit.code());
-        }
-        bySystem.replaceAll((k, v) -> List.copyOf(v));
-        this.unitsBySystem = bySystem;
     }
 
     public static RegistrySnapshot empty() {
-        return new RegistrySnapshot(Map.of(), Map.of(), Map.of(), 0);
+        return new RegistrySnapshot(Map.of(), Map.of(), HashTreePMap.empty(), HashTreePMap.empty(), 0);
     }
 
     /**
@@ -48,17 +48,25 @@ public final class RegistrySnapshot {
         for (ConnectedSystem system : allSystems) {
             newSystems.put(system.id(), system);
         }
-        long newVersion = version;
         Map<String, BoundCertificate> newCertificates = new HashMap<>();
         for (BoundCertificate certificate : allCertificates) {
             newCertificates.put(certificate.fingerprint(), certificate);
         }
-        Map<String, Unit> newUnits = changedUnits.isEmpty() ? units : new HashMap<>(units);
+        long newVersion = version;
+        PMap<String, Unit> newUnits = units;
+        PMap<String, PSet<String>> newBySystem = unitsBySystem;
         for (Unit unit : changedUnits) {
-            newUnits.put(unit.code(), unit);
+            Unit previous = newUnits.get(unit.code());
+            if (previous != null && !previous.systemId().equals(unit.systemId())) {
+                PSet<String> left = newBySystem.getOrDefault(previous.systemId(), HashTreePSet.empty()).minus(unit.code());
+                newBySystem = left.isEmpty() ? newBySystem.minus(previous.systemId()) : newBySystem.plus(previous.systemId(), left);
+            }
+            newBySystem = newBySystem.plus(unit.systemId(),
+                    newBySystem.getOrDefault(unit.systemId(), HashTreePSet.empty()).plus(unit.code()));
+            newUnits = newUnits.plus(unit.code(), unit);
             newVersion = Math.max(newVersion, unit.version());
         }
-        return new RegistrySnapshot(Map.copyOf(newSystems), Map.copyOf(newCertificates), newUnits, newVersion);
+        return new RegistrySnapshot(Map.copyOf(newSystems), Map.copyOf(newCertificates), newUnits, newBySystem, newVersion);
     }
 
     /**
@@ -81,9 +89,10 @@ public final class RegistrySnapshot {
         return Optional.ofNullable(units.get(code));
     }
 
-    /** Codes of every unit (active or retired) hosted by the system. */
+    /** Codes of every unit (active or retired) hosted by the system, in no particular order. */
     public List<String> unitsOf(String systemId) {
-        return unitsBySystem.getOrDefault(systemId, List.of());
+        PSet<String> codes = unitsBySystem.get(systemId);
+        return codes == null ? List.of() : List.copyOf(codes);
     }
 
     /** Whether the system hosts the unit, the unit being active. */
@@ -94,9 +103,5 @@ public final class RegistrySnapshot {
 
     public Collection<ConnectedSystem> systems() {
         return systems.values();
-    }
-
-    public Set<String> unitCodes() {
-        return units.keySet();
     }
 }

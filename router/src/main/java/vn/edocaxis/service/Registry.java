@@ -1,6 +1,7 @@
 package vn.edocaxis.service;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.concurrent.atomic.AtomicReference;
 import vn.edocaxis.routing.RegistrySnapshot;
 import vn.edocaxis.store.RegistryRepository;
@@ -13,7 +14,8 @@ public final class Registry {
 
     private final RegistryRepository repository;
     private final AtomicReference<RegistrySnapshot> current = new AtomicReference<>(RegistrySnapshot.empty());
-    private Future<RegistrySnapshot> refreshing;
+    private Future<RegistrySnapshot> inFlight;
+    private Promise<RegistrySnapshot> queued;
 
     public Registry(RegistryRepository repository) {
         this.repository = repository;
@@ -23,18 +25,40 @@ public final class Registry {
         return current.get();
     }
 
-    /** Loads what changed since the current snapshot. Concurrent calls share one load in flight. */
+    /**
+     * Loads what changed since the current snapshot. A call made while a load is in flight gets the
+     * next load, which starts when that one ends (so it sees every change committed before the
+     * call); all calls made meanwhile share that next load, so a burst of registry writes costs two
+     * loads, not one per write.
+     */
     public synchronized Future<RegistrySnapshot> refresh() {
-        if (refreshing != null && !refreshing.isComplete()) {
-            return refreshing.compose(done -> refresh());
+        if (inFlight == null || inFlight.isComplete()) {
+            inFlight = load();
+            return inFlight;
         }
+        if (queued == null) {
+            Promise<RegistrySnapshot> next = Promise.promise();
+            queued = next;
+            inFlight.onComplete(previous -> {
+                Future<RegistrySnapshot> started;
+                synchronized (this) {
+                    queued = null;
+                    inFlight = load();
+                    started = inFlight;
+                }
+                started.onComplete(next);
+            });
+        }
+        return queued.future();
+    }
+
+    private Future<RegistrySnapshot> load() {
         RegistrySnapshot base = current.get();
-        refreshing = Future.all(repository.systems(), repository.certificates(), repository.allUnitsSince(base.version()))
+        return Future.all(repository.systems(), repository.certificates(), repository.allUnitsSince(base.version()))
                 .map(all -> {
                     RegistrySnapshot next = base.with(all.resultAt(0), all.resultAt(1), all.resultAt(2));
                     current.set(next);
                     return next;
                 });
-        return refreshing;
     }
 }

@@ -108,6 +108,24 @@ class AdminApiTest {
     }
 
     @Test
+    void eachOfABurstOfRegistryWritesIsVisibleWhenItIsAnswered() {
+        // Concurrent writes share registry refreshes; each answer must still come after a refresh that sees it.
+        List<io.vertx.core.Future<Boolean>> seen = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String code = String.format("000.%02d.31.H14", i);
+            seen.add(operator.post("/v1/admin/units").sendJsonObject(new JsonObject().put("code", code)
+                            .put("name", "Phòng " + i).put("level", 3).put("parent", "000.00.00.H14").put("system", "caobang"))
+                    .compose(created -> {
+                        assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+                        return operator.get("/v1/admin/systems/caobang").send();
+                    })
+                    .map(system -> system.bodyAsJsonObject().getJsonArray("units").contains(code)));
+        }
+        await(io.vertx.core.Future.all(seen));
+        assertThat(seen).allSatisfy(f -> assertThat(f.result()).isTrue());
+    }
+
+    @Test
     void invalidRegistryInputIsRefusedWithTheField() {
         refused(await(operator.post("/v1/admin/systems").sendJsonObject(new JsonObject().put("id", "Bad Id!").put("name", "x"))),
                 400, "INVALID_PARAMETER");
