@@ -150,8 +150,8 @@ set +e
 rc=$?
 set -e
 summary=$(grep -o 'edoc summary: .*' "$log" | tail -1 | sed 's/^edoc summary: //' || true)
-report=$(grep -o 'Please open the following file: .*' "$log" | tail -1 | sed 's/^Please open the following file: //' || true)
-grep -E '^(ramp:|Global: |.*assertion|\[ERROR\])' "$log" | head -40 || true
+report=$(grep -o 'please open the following file: .*' "$log" | tail -1 | sed 's/^please open the following file: //; s#^file://##' || true)
+grep -E '^(ramp:|Global: |\[ERROR\] )|: false \(actual' "$log" | head -40 || true
 stop_router
 
 echo

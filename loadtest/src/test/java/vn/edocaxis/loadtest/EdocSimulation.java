@@ -47,9 +47,11 @@ import javax.net.ssl.KeyManagerFactory;
  *       ({@code POST /v1/documents}) of the size and fan-out mix; the answer is checked field by field
  *       (kind, sender, DocumentId, size, SHA-256, one delivery per recipient, receipt present).
  *       Optionally ({@code -Dlt.sentView=true}) it then reads its sent view.</li>
- *   <li><b>receivers</b> (one user per system, for the whole run): long-poll
- *       ({@code GET /v1/inbox?wait=}) or, for a share of the systems, the event stream
- *       ({@code GET /v1/events}); for every delivery: download the package and check its length,
+ *   <li><b>receivers</b> (two users per system, for the whole run: one takes its documents, one
+ *       its statuses, as today's clients list the two apart): long-poll
+ *       ({@code GET /v1/inbox?kind=&wait=}) or, for the documents of a share of the systems, the
+ *       event stream ({@code GET /v1/events}, status events left to the status receiver); for
+ *       every delivery: download the package and check its length,
  *       {@code X-Package-SHA256}, {@code X-Document-Id} and the SHA-256 of the bytes against what
  *       the sender sent; acknowledge it; for a document, send statuses 01, 03, 05 and 06 back and
  *       check each is routed to the original sender. Every few seconds: the pending count.</li>
@@ -167,7 +169,7 @@ abstract class EdocSimulation extends Simulation {
 
     protected ScenarioBuilder receivers() {
         ChainBuilder longPoll = exec(http("inbox long-poll")
-                .get(session -> "/v1/inbox?limit=100&since=" + since + "&wait=" + traffic.waitSeconds())
+                .get(session -> "/v1/inbox?limit=100&kind=" + session.getString("kind") + "&since=" + since + "&wait=" + traffic.waitSeconds())
                 .check(status().is(200), jsonPath("$.items").exists(), bodyString().transform(traffic::inboxItems).saveAs("items")))
                 .foreach("#{items}", "item").on(processDelivery())
                 .exec(pendingCountIfDue());
@@ -181,20 +183,23 @@ abstract class EdocSimulation extends Simulation {
         return scenario("receivers")
                 .exec(session -> {
                     Traffic.SystemSeed system = traffic.systemOf(session.userId());
-                    boolean useStream = (system.index() * 37 % 100) < settings.sseShare() * 100;
-                    return session.set("system", system.id()).set("stream", useStream).set("countedAt", 0L);
+                    boolean statuses = traffic.receivesStatuses(session.userId());
+                    boolean useStream = !statuses && (system.index() * 37 % 100) < settings.sseShare() * 100;
+                    String kind = statuses ? "status" : "document";
+                    return session.set("system", system.id()).set("kind", kind).set("receiver", system.id() + "/" + kind)
+                            .set("stream", useStream).set("countedAt", 0L);
                 })
                 .doIfOrElse(session -> session.getBoolean("stream")).then(
                         exec(sse("events: connect").sseName("events").get("/v1/events"))
-                                .asLongAs(session -> traffic.keepReceiving(session.getString("system"))).on(stream)
+                                .asLongAs(session -> traffic.keepReceiving(session.getString("receiver"))).on(stream)
                                 .exec(sse("events: close").sseName("events").close()))
                 .orElse(asLongAsKeepReceiving(longPoll))
-                .exec(http("final pending count").get("/v1/inbox/count?since=" + since)
+                .exec(http("final pending count").get("/v1/inbox/count?kind=#{kind}&since=" + since)
                         .check(status().is(200), jsonPath("$.count").ofLong().is(0L)));
     }
 
     private ChainBuilder asLongAsKeepReceiving(ChainBuilder body) {
-        return exec(session -> session).asLongAs(session -> traffic.keepReceiving(session.getString("system"))).on(body);
+        return exec(session -> session).asLongAs(session -> traffic.keepReceiving(session.getString("receiver"))).on(body);
     }
 
     /** GET /v1/inbox/count every lt.countEvery seconds (every 2 s while draining): the pending series, and when to stop. */
@@ -203,11 +208,11 @@ abstract class EdocSimulation extends Simulation {
             long now = System.currentTimeMillis();
             long every = now >= traffic.sendEndMillis ? 2_000 : settings.countEverySeconds() * 1000L;
             return now - session.getLong("countedAt") >= every;
-        }).then(exec(http("inbox count").get("/v1/inbox/count?since=" + since)
+        }).then(exec(http("inbox count").get("/v1/inbox/count?kind=#{kind}&since=" + since)
                         .check(status().is(200), jsonPath("$.count").ofLong().saveAs("pending")))
                 .exec(session -> {
                     if (session.contains("pending")) {
-                        traffic.pendingBySystem.put(session.getString("system"), session.getLong("pending"));
+                        traffic.pendingBySystem.put(session.getString("receiver"), session.getLong("pending"));
                     }
                     return session.set("countedAt", System.currentTimeMillis());
                 }));
@@ -243,7 +248,7 @@ abstract class EdocSimulation extends Simulation {
                                 jsonPath("$.state").is("done"),
                                 responseTimeInMillis().saveAs("rt")))
                 .exec(session -> {
-                    traffic.acked(session.getLong("item_deliveryId"), session.getString("item_createdAt"));
+                    traffic.acked(session.getLong("item_deliveryId"), session.getString("item_kind"), session.getString("item_createdAt"));
                     traffic.record("ack", session.getInt("rt"));
                     return session;
                 })

@@ -23,8 +23,11 @@ import org.HdrHistogram.Histogram;
  *   <li>the p99 of {@code submit document} exceeded {@code lt.p99Submit} (2,000 ms), or that of
  *       {@code submit status}, {@code download package} or {@code ack} exceeded {@code lt.p99}
  *       (1,000 ms), or</li>
- *   <li>the p99 delivery lag (a delivery's creation to its acknowledgement by the recipient)
- *       exceeded {@code lt.lagBound} (10 s): receivers are falling behind.</li>
+ *   <li>the p99 lag of document deliveries (a delivery's creation to its acknowledgement by the
+ *       recipient) exceeded {@code lt.lagBound} (10 s): recipients are falling behind. Status
+ *       deliveries are left out of this one: after a directive to 1,000 units its sender alone
+ *       receives 4,000 statuses, which its one status receiver takes in turn; their lag is
+ *       reported, not judged.</li>
  * </ul>
  * The first step that fails any of these is the knee; the step before it is the maximum
  * sustainable rate. Senders then stop, receivers drain, and the run ends. The per-step table
@@ -54,7 +57,7 @@ public final class RampSimulation extends EdocSimulation {
         long total = (long) s.rampRates().size() * s.stepSeconds() + s.drainSeconds() + 120L;
         setUp(
                 senders().injectOpen(steps).protocols(senderProtocol()),
-                receivers().injectOpen(atOnceUsers(traffic.systems.size())).protocols(receiverProtocol())
+                receivers().injectOpen(atOnceUsers(2 * traffic.systems.size())).protocols(receiverProtocol())
                         .andThen(verification(false).injectOpen(atOnceUsers(1)).protocols(verificationProtocol())))
                 .assertions(assertions(false))
                 .maxDuration(Duration.ofSeconds(total));
@@ -97,7 +100,7 @@ public final class RampSimulation extends EdocSimulation {
         for (String kind : List.of("submit status", "download package", "ack")) {
             over(reasons, index, kind, settings.p99Millis());
         }
-        over(reasons, index, "delivery lag (created to acked)", settings.lagBoundMillis());
+        over(reasons, index, Traffic.DOCUMENT_LAG, settings.lagBoundMillis());
         String verdict = String.format(Locale.ROOT, "%s (%.2f documents/s offered): %s", p.name(), p.offeredRate(),
                 reasons.isEmpty() ? "sustained" : "SATURATED: " + String.join("; ", reasons));
         verdicts.add(verdict);

@@ -20,8 +20,8 @@ import org.HdrHistogram.Histogram;
  */
 final class Report {
 
-    static final List<String> KINDS = List.of("submit document", "submit status", "download package", "ack",
-            "delivery lag (created to acked)");
+    static final List<String> KINDS = List.of("submit document", "submit status", "download package", "ack", Traffic.DOCUMENT_LAG,
+            Traffic.STATUS_LAG);
 
     private Report() {
     }

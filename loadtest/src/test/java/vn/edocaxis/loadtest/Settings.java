@@ -20,6 +20,11 @@ record Settings(
 
     /** One entry of a weighted mix: a value range {@code [low, high]} (equal for a single value) and its weight in percent. */
     record Mix(int low, int high, double weight) {
+        @Override
+        public String toString() {
+            return (low == high ? Integer.toString(low) : low + "-" + high) + ":" + java.math.BigDecimal.valueOf(weight).stripTrailingZeros()
+                    .toPlainString() + "%";
+        }
     }
 
     static Settings load(int defaultDuration, double defaultRate) {

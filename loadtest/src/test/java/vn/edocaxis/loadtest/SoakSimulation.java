@@ -35,7 +35,7 @@ public final class SoakSimulation extends EdocSimulation {
                                 rampUsersPerSec(s.rate() / 10).to(s.rate()).during(Duration.ofSeconds(s.rampUpSeconds())),
                                 constantUsersPerSec(s.rate()).during(Duration.ofSeconds(s.durationSeconds())).randomized())
                         .protocols(senderProtocol()),
-                receivers().injectOpen(atOnceUsers(traffic.systems.size())).protocols(receiverProtocol())
+                receivers().injectOpen(atOnceUsers(2 * traffic.systems.size())).protocols(receiverProtocol())
                         .andThen(verification(true).injectOpen(atOnceUsers(1)).protocols(verificationProtocol())))
                 .assertions(assertions(true))
                 .maxDuration(Duration.ofSeconds(s.rampUpSeconds() + s.durationSeconds() + s.drainSeconds() + 120L));

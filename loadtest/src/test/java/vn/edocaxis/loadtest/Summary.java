@@ -1,7 +1,9 @@
 package vn.edocaxis.loadtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +11,7 @@ import java.util.Locale;
 
 /**
  * The short summary run.sh prints: Gatling's figures per request kind (from the report's
- * {@code js/stats.json}: count, failures, requests/s, p50/p95/p99/max over the whole run), then the
+ * {@code js/stats.js}, a JavaScript object literal: count, failures, requests/s, p50/p95/p99/max over the whole run), then the
  * run's own per-phase figures ({@code summary.txt} written by the simulation).
  *
  * <p>Usage: {@code Summary <Gatling index.html or report dir> <summary.txt>} (either may be empty).
@@ -20,9 +22,14 @@ public final class Summary {
         if (args.length > 0 && !args[0].isBlank()) {
             Path report = Path.of(args[0]);
             Path dir = Files.isDirectory(report) ? report : report.getParent();
-            Path stats = dir.resolve("js/stats.json");
+            Path stats = dir.resolve("js/stats.js");
             if (Files.exists(stats)) {
-                gatling(new ObjectMapper().readTree(stats.toFile()));
+                String js = Files.readString(stats, StandardCharsets.UTF_8);
+                int end = js.indexOf("\nfunction");
+                String literal = js.substring(js.indexOf('{'), end < 0 ? js.length() : end).trim().replaceAll(";$", "");
+                ObjectMapper lenient = JsonMapper.builder().enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
+                        .enable(JsonReadFeature.ALLOW_TRAILING_COMMA).build();
+                gatling(lenient.readTree(literal));
             } else {
                 System.out.println("(no " + stats + ")");
             }

@@ -34,6 +34,8 @@ import org.HdrHistogram.Histogram;
 final class Traffic {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String DOCUMENT_LAG = "lag: document delivery to ack";
+    static final String STATUS_LAG = "lag: status delivery to ack";
     private static final DateTimeFormatter EDXML_TIME = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss").withZone(ZoneOffset.ofHours(7));
     private static final DateTimeFormatter EDXML_DATE = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.ofHours(7));
 
@@ -55,6 +57,7 @@ final class Traffic {
     /** Which seeded system each virtual user is, decided when Gatling builds the user's TLS context. */
     private final Map<Long, Integer> userSystem = new ConcurrentHashMap<>();
     private final AtomicInteger nextReceiver = new AtomicInteger();
+    private final Map<Long, Boolean> userReceivesStatuses = new ConcurrentHashMap<>();
     private final AtomicLong documentSequence = new AtomicLong();
     private final String runTag = Long.toString(System.currentTimeMillis() % 100_000_000L, 36).toUpperCase();
 
@@ -67,7 +70,7 @@ final class Traffic {
     /** Document deliveries announced to senders, and those whose recipient acked them and sent every status. */
     final AtomicLong documentDeliveriesAnnounced = new AtomicLong();
     final AtomicLong documentDeliveriesAnswered = new AtomicLong();
-    /** The latest pending count each system's receiver read (GET /v1/inbox/count). */
+    /** The latest pending count each receiver read (GET /v1/inbox/count), by "system/kind". */
     final Map<String, Long> pendingBySystem = new ConcurrentHashMap<>();
     /** Recent documents per sending system, for the sent-view step: documentId -> number of deliveries. */
     final Map<String, Map.Entry<String, Integer>> lastSentBySystem = new ConcurrentHashMap<>();
@@ -187,11 +190,22 @@ final class Traffic {
         return systems.get(index).keyManagers();
     }
 
-    /** For a receiver user: the next system, so that each system has exactly one receiver. */
+    /**
+     * For a receiver user: the next system, so that each system has exactly two receivers, one for
+     * documents and one for statuses (as today's clients list edoc and status messages apart).
+     */
     KeyManagerFactory receiverKeyManagers(long userId) {
-        int index = nextReceiver.getAndIncrement() % systems.size();
+        int n = nextReceiver.getAndIncrement();
+        int index = n % systems.size();
         userSystem.put(userId, index);
+        userReceivesStatuses.put(userId, (n / systems.size()) % 2 == 1);
         return systems.get(index).keyManagers();
+    }
+
+    /** Whether a receiver user handles the status messages of its system (else its documents). */
+    boolean receivesStatuses(long userId) {
+        Boolean statuses = userReceivesStatuses.remove(userId);
+        return statuses != null && statuses;
     }
 
     KeyManagerFactory firstSystemKeyManagers(long userId) {
@@ -314,7 +328,7 @@ final class Traffic {
         }
     }
 
-    /** The deliveries announced on an event stream since the last look (Gatling's raw SSE messages). */
+    /** The document deliveries announced on an event stream since the last look (Gatling's raw SSE messages). */
     List<Map<String, Object>> streamItems(List<SseInboundMessage> messages) {
         List<Map<String, Object>> items = new ArrayList<>();
         for (SseInboundMessage message : messages) {
@@ -327,8 +341,8 @@ final class Traffic {
                 if (data.path("deliveryId").asLong() != event.path("id").asLong()) {
                     throw new IllegalStateException("event id " + event.path("id") + " but deliveryId " + data.path("deliveryId"));
                 }
-                if (Instant.parse(data.path("createdAt").asText()).isBefore(since)) {
-                    continue; // pending from before this run
+                if (Instant.parse(data.path("createdAt").asText()).isBefore(since) || !"document".equals(data.path("kind").asText())) {
+                    continue; // pending from before this run, or a status (the system's status receiver long-polls for those)
                 }
                 items.add(item(data));
             } catch (IOException e) {
@@ -371,17 +385,17 @@ final class Traffic {
         add(Count.DOWNLOAD_BYTES, now, bytes);
     }
 
-    void acked(long deliveryId, String createdAt) {
+    void acked(long deliveryId, String kind, String createdAt) {
         long now = System.currentTimeMillis();
         add(Count.ACKS, now, 1);
         if (!acknowledged.add(deliveryId)) {
             doubleAcks.incrementAndGet();
         }
-        record("delivery lag (created to acked)", now - Instant.parse(createdAt).toEpochMilli());
+        record("status".equals(kind) ? STATUS_LAG : DOCUMENT_LAG, now - Instant.parse(createdAt).toEpochMilli());
     }
 
     /** Whether receivers should go on: until sending ended and every document was answered and nothing is pending. */
-    boolean keepReceiving(String system) {
+    boolean keepReceiving(String receiver) {
         long now = System.currentTimeMillis();
         if (now < sendEndMillis) {
             return true;
@@ -390,7 +404,7 @@ final class Traffic {
             return false;
         }
         boolean answered = sendersInFlight.get() == 0 && documentDeliveriesAnswered.get() >= documentDeliveriesAnnounced.get();
-        Long pending = pendingBySystem.get(system);
+        Long pending = pendingBySystem.get(receiver);
         return !(answered && pending != null && pending == 0);
     }
 
