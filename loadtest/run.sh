@@ -86,16 +86,17 @@ free_port() {  # a random high port nothing listens on (bash only: no other tool
 
 start_router() {
   api_port=$(free_port); ops_port=$(free_port)
+  router_log="$work/router-$(date +%s).log"
   (cd "$work" && exec java -Xmx"$heap" -Xms"$heap" -Dedoc.api.host=127.0.0.1 -Dedoc.api.port="$api_port" \
-      -Dedoc.ops.port="$ops_port" -jar "$root/verticles/target/edoc-axis.jar" >>"$work/router.log" 2>&1) &
+      -Dedoc.ops.port="$ops_port" -jar "$root/verticles/target/edoc-axis.jar" >"$router_log" 2>&1) &
   router_pid=$!
   for _ in $(seq 1 180); do
-    if grep -q "edoc-axis ready" "$work/router.log" 2>/dev/null; then break; fi
-    if ! kill -0 "$router_pid" 2>/dev/null; then tail -20 "$work/router.log" >&2; echo "run.sh: the router did not start" >&2; exit 1; fi
+    if grep -q "edoc-axis ready" "$router_log" 2>/dev/null; then break; fi
+    if ! kill -0 "$router_pid" 2>/dev/null; then tail -20 "$router_log" >&2; echo "run.sh: the router did not start" >&2; exit 1; fi
     sleep 1
   done
-  grep -q "edoc-axis ready" "$work/router.log" || { echo "run.sh: the router is not ready after 180 s" >&2; exit 1; }
-  say "router pid $router_pid ready: API https://localhost:$api_port, ops http://127.0.0.1:$ops_port (log $work/router.log)"
+  grep -q "edoc-axis ready" "$router_log" || { echo "run.sh: the router is not ready after 180 s" >&2; exit 1; }
+  say "router pid $router_pid ready: API https://localhost:$api_port, ops http://127.0.0.1:$ops_port (log $router_log)"
 }
 
 # --- build ---------------------------------------------------------------------------------------------------
