@@ -14,7 +14,7 @@ record Settings(
         double rate, int rampUpSeconds, int durationSeconds, int drainSeconds,
         double sseShare, int waitSeconds, int countEverySeconds, boolean sentView,
         List<Mix> sizes, List<Mix> fanout, List<String> statusCodes, long randomSeed,
-        int p99SubmitMillis, int p99Millis, int maxMillis, int lagBoundMillis,
+        int p99SubmitMillis, int p99Millis, int maxMillis,
         List<Double> rampRates, int stepSeconds, int sampleEverySeconds, double trendTolerance,
         long routerPid, Path pgdata) {
 
@@ -48,7 +48,6 @@ record Settings(
                 i("p99Submit", 2000),
                 i("p99", 1000),
                 i("max", 30000),
-                i("lagBound", 10000),
                 doubles(s("rampRates", "1,2,3,4,6,8,10,12,16")),
                 i("stepSeconds", 60),
                 i("sampleEvery", 5),

@@ -224,8 +224,14 @@ final class Traffic {
     // --- documents ----------------------------------------------------------------------------------------------
 
     /** A document to send: everything about it is drawn from a generator seeded with its sequence number. */
-    record Outgoing(String from, List<String> to, String documentId, byte[] bytes, String sha256) {
+    record Outgoing(String from, List<String> to, String documentId, byte[] bytes, String sha256, int sizeClass) {
+        /** Gatling's request name: large packages (over 100 kB) apart, so that their upload time does not hide the others'. */
+        String requestName() {
+            return sizeClass > LARGE ? "submit large document" : "submit document";
+        }
     }
+
+    static final int LARGE = 100 * 1024;
 
     Outgoing nextDocument(SystemSeed system) {
         long n = documentSequence.incrementAndGet();
@@ -239,7 +245,7 @@ final class Traffic {
         byte[] bytes = Packages.document(from, to, documentId, EDXML_TIME.format(now), size);
         String sha = Packages.sha256(bytes);
         sent.put(sha, bytes.length);
-        return new Outgoing(from, to, documentId, bytes, sha);
+        return new Outgoing(from, to, documentId, bytes, sha, size);
     }
 
     private static int draw(List<Settings.Mix> mix, SplittableRandom random) {
