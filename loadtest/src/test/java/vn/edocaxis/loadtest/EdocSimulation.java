@@ -44,8 +44,9 @@ import javax.net.ssl.KeyManagerFactory;
  *
  * <ul>
  *   <li><b>senders</b> (open model, one user per document): a random system submits a document
- *       ({@code POST /v1/documents}; packages over 100 kB are named {@code submit large document}
- *       in the report) of the size and fan-out mix; the answer is checked field by field
+ *       ({@code POST /v1/documents}; in the report, packages over 100 kB are
+ *       {@code submit large document}, those to 100 or 1,000 recipients {@code submit directive}) of
+ *       the size and fan-out mix; the answer is checked field by field
  *       (kind, sender, DocumentId, size, SHA-256, one delivery per recipient, receipt present).
  *       Optionally ({@code -Dlt.sentView=true}) it then reads its sent view.</li>
  *   <li><b>receivers</b> (two users per system, for the whole run: one takes its documents, one
@@ -304,7 +305,8 @@ abstract class EdocSimulation extends Simulation {
         List<Assertion> list = new ArrayList<>();
         list.add(global().failedRequests().count().is(0L));
         list.add(forAll().responseTime().max().lte(settings.maxMillis()));
-        // "submit large document" (2 MB and 10 MB) is bound by lt.max only: its time is mostly the upload
+        // "submit large document" (2 MB and 10 MB, mostly upload time) and "submit directive" (100 or 1,000
+        // deliveries in one commit) are bound by lt.max only
         if (latencyBounds) {
             list.add(details("submit document").responseTime().percentile(99.0).lte(settings.p99SubmitMillis()));
             for (String kind : List.of("submit status", "download package", "ack")) {

@@ -2,6 +2,7 @@ package vn.edocaxis.loadtest;
 
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.nothingFor;
 
 import io.gatling.javaapi.core.OpenInjectionStep;
 import java.time.Duration;
@@ -17,7 +18,8 @@ import org.HdrHistogram.Histogram;
  * Ramp to saturation: the session-peak traffic (same mix, same receivers answering with
  * statuses) offered at a staircase of document rates ({@code lt.rampRates}, documents/s,
  * default 1,2,3,4,6,8,10,12,16), each held {@code lt.stepSeconds} (60) with evenly spaced
- * arrivals. At the end of each step the step is judged:
+ * arrivals, after 20 s in which only the receivers connect. At the end of each step the step is
+ * judged:
  * <ul>
  *   <li>the router answered fewer than 90 % of the offered documents within the step, or</li>
  *   <li>the p99 of {@code submit document} (packages up to 100 kB) exceeded {@code lt.p99Submit}
@@ -44,6 +46,8 @@ public final class RampSimulation extends EdocSimulation {
         return t;
     });
     private final List<String> verdicts = new ArrayList<>();
+    /** The receivers' 560 TLS handshakes and first long-polls happen before the first step. */
+    static final int WARM_UP_SECONDS = 20;
 
     public RampSimulation() {
         this(Settings.load(0, 0));
@@ -52,10 +56,11 @@ public final class RampSimulation extends EdocSimulation {
     private RampSimulation(Settings s) {
         super(s, phases(s));
         List<OpenInjectionStep> steps = new ArrayList<>();
+        steps.add(nothingFor(Duration.ofSeconds(WARM_UP_SECONDS)));
         for (double rate : s.rampRates()) {
             steps.add(constantUsersPerSec(rate).during(Duration.ofSeconds(s.stepSeconds())));
         }
-        long total = (long) s.rampRates().size() * s.stepSeconds() + s.drainSeconds() + 120L;
+        long total = WARM_UP_SECONDS + (long) s.rampRates().size() * s.stepSeconds() + s.drainSeconds() + 120L;
         setUp(
                 senders().injectOpen(steps).protocols(senderProtocol()),
                 receivers().injectOpen(atOnceUsers(2 * traffic.systems.size())).protocols(receiverProtocol())
@@ -66,7 +71,8 @@ public final class RampSimulation extends EdocSimulation {
 
     private static List<Traffic.Phase> phases(Settings s) {
         List<Traffic.Phase> phases = new ArrayList<>();
-        long at = 0;
+        phases.add(new Traffic.Phase("warm-up (receivers connect, nothing sent)", 0, WARM_UP_SECONDS * 1000L, 0));
+        long at = WARM_UP_SECONDS * 1000L;
         int n = 1;
         for (double rate : s.rampRates()) {
             phases.add(new Traffic.Phase(String.format(Locale.ROOT, "step %d", n++), at, at + s.stepSeconds() * 1000L, rate));
@@ -79,7 +85,7 @@ public final class RampSimulation extends EdocSimulation {
     @Override
     public void before() {
         super.before();
-        for (int i = 0; i < settings.rampRates().size(); i++) {
+        for (int i = 1; i <= settings.rampRates().size(); i++) {
             int step = i;
             long delay = traffic.phases.get(i).endMillis() - System.currentTimeMillis() + 3_000; // answers to the step's last sends
             judge.schedule(() -> judgeStep(step), delay, TimeUnit.MILLISECONDS);

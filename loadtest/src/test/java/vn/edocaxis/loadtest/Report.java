@@ -20,7 +20,7 @@ import org.HdrHistogram.Histogram;
  */
 final class Report {
 
-    static final List<String> KINDS = List.of("submit document", "submit large document", "submit status", "download package", "ack", Traffic.DOCUMENT_LAG,
+    static final List<String> KINDS = List.of("submit document", "submit directive", "submit large document", "submit status", "download package", "ack", Traffic.DOCUMENT_LAG,
             Traffic.STATUS_LAG);
 
     private Report() {

@@ -28,7 +28,7 @@ import java.util.List;
  * <p>Phases: a ramp-up ({@code lt.rampUp}, 30 s) from a tenth of the rate, the steady peak
  * ({@code lt.duration}, 300 s; arrivals are Poisson), then a drain (at most {@code lt.drain},
  * 180 s) until every delivery is acknowledged and answered. Asserts: no failed request or check;
- * p99 of {@code submit document} ≤ {@code lt.p99Submit} (2,000 ms), of {@code submit status},
+ * p99 of {@code submit document} (packages up to 100 kB) ≤ {@code lt.p99Submit} (2,000 ms), of {@code submit status},
  * {@code download package} and {@code ack} ≤ {@code lt.p99} (1,000 ms); no request over
  * {@code lt.max} (30 s); every announced delivery acknowledged exactly once; nothing left pending.
  */

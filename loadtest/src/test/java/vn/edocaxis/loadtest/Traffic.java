@@ -225,9 +225,13 @@ final class Traffic {
 
     /** A document to send: everything about it is drawn from a generator seeded with its sequence number. */
     record Outgoing(String from, List<String> to, String documentId, byte[] bytes, String sha256, int sizeClass) {
-        /** Gatling's request name: large packages (over 100 kB) apart, so that their upload time does not hide the others'. */
+        /**
+         * Gatling's request name: packages over 100 kB, and directives (100 or 1,000 recipients) apart from the
+         * ordinary documents, so that neither the upload time of the former nor the fan-out of the latter hides
+         * the others'.
+         */
         String requestName() {
-            return sizeClass > LARGE ? "submit large document" : "submit document";
+            return sizeClass > LARGE ? "submit large document" : to.size() >= 100 ? "submit directive" : "submit document";
         }
     }
 
