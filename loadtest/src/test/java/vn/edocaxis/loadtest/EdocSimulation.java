@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.function.Function;
 import javax.net.ssl.KeyManagerFactory;
@@ -48,7 +49,7 @@ import javax.net.ssl.KeyManagerFactory;
  *       {@code submit large document}, those to 100 or 1,000 recipients {@code submit directive}) of
  *       the size and fan-out mix; the answer is checked field by field
  *       (kind, sender, DocumentId, size, SHA-256, one delivery per recipient, receipt present).
- *       Optionally ({@code -Dlt.sentView=true}) it then reads its sent view.</li>
+ *       Then it reads its sent view (off with {@code -Dlt.sentView=false}).</li>
  *   <li><b>receivers</b> (two users per system, for the whole run: one takes its documents, one
  *       its statuses, as today's clients list the two apart): long-poll
  *       ({@code GET /v1/inbox?kind=&wait=}) or, for the documents of a share of the systems, the
@@ -153,19 +154,46 @@ abstract class EdocSimulation extends Simulation {
     }
 
     /**
-     * The sender's view (DOMAIN.md section 3.5). Not in the router yet when this was written; the
-     * shape assumed: {@code GET /v1/sent?limit=} answers {@code {"items": [...]}} and
-     * {@code GET /v1/sent/{documentId}} answers {@code {"documentId", "deliveries": [{deliveryId,
-     * unit, state, ...}]}}. Off unless {@code -Dlt.sentView=true}.
+     * The sender's view (DOMAIN.md section 3.5): two seconds after its answer, the sender reads the
+     * document back ({@code GET /v1/sent/{documentId}}: same id, size and SHA-256, one copy per
+     * recipient and no other, each in a known state) and the first page of what it sent
+     * ({@code GET /v1/sent?limit=20}: not empty, documents only). On unless
+     * {@code -Dlt.sentView=false}.
      */
     private ChainBuilder sentView() {
         return exec(pause(Duration.ofSeconds(2)))
                 .exec(http("sent document").get("/v1/sent/#{documentId}")
                         .check(status().is(200), jsonPath("$.documentId").isEL("#{documentId}"),
-                                jsonPath("$.deliveries[*]").count().is(session -> session.<String>getList("recipients").size()),
-                                jsonPath("$.deliveries[*].state").findAll().exists()))
-                .exec(http("sent list").get("/v1/sent?limit=20").check(status().is(200), jsonPath("$.items").exists()));
+                                jsonPath("$.from").isEL("#{from}"),
+                                jsonPath("$.size").ofInt().is(session -> session.getInt("size")),
+                                jsonPath("$.sha256").isEL("#{sha}"),
+                                jsonPath("$.recipients[*].unit").findAll().validate("one copy per recipient", (units, s) -> {
+                                    List<String> expected = s.getList("recipients");
+                                    if (units.size() != expected.size() || !new HashSet<>(units).equals(new HashSet<>(expected))) {
+                                        throw new IllegalStateException(units.size() + " copies for " + expected.size()
+                                                + " recipients, or other units");
+                                    }
+                                    return units;
+                                }),
+                                jsonPath("$.recipients[*].state").findAll().validate("known copy states", (states, s) -> {
+                                    for (String state : states) {
+                                        if (!COPY_STATES.contains(state)) {
+                                            throw new IllegalStateException("unknown copy state " + state);
+                                        }
+                                    }
+                                    return states;
+                                })))
+                .exec(http("sent list").get("/v1/sent?limit=20")
+                        .check(status().is(200), jsonPath("$.items[*]").count().gte(1),
+                                jsonPath("$.items[*].kind").findAll().validate("documents only", (kinds, s) -> {
+                                    if (!kinds.stream().allMatch("document"::equals)) {
+                                        throw new IllegalStateException("a status message in the document list");
+                                    }
+                                    return kinds;
+                                })));
     }
+
+    private static final Set<String> COPY_STATES = Set.of("pending", "downloaded", "acked", "failed", "dead-lettered", "withdrawn");
 
     // --- receivers ------------------------------------------------------------------------------------------------
 

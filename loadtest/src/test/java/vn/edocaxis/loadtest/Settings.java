@@ -40,7 +40,7 @@ record Settings(
                 d("sseShare", 0.3),
                 i("wait", 20),
                 i("countEvery", 10),
-                Boolean.parseBoolean(s("sentView", "false")),
+                Boolean.parseBoolean(s("sentView", "true")),
                 mix(s("sizes", "2048:30,10240:60,102400:9,2097152:0.9,10485760:0.1")),
                 mix(s("fanout", "1:50,2-10:40,100:9,1000:1")),
                 List.of(s("statuses", "01,03,05,06").split(",")),
