@@ -85,17 +85,24 @@ public final class PushService {
         return Duration.ofMillis((long) (capped * (0.5 + 0.5 * ThreadLocalRandom.current().nextDouble())));
     }
 
-    /** Registers (or, with null, removes) the HTTPS endpoint the system's deliveries are pushed to. */
-    public Future<Void> setEndpoint(String systemId, String url, String actor) {
+    /** Highest per-endpoint concurrency a system may ask for (the column's check agrees). */
+    public static final int MAX_CONCURRENCY = 64;
+
+    /**
+     * Registers (or, with a null url, removes) the HTTPS endpoint the system's deliveries are pushed
+     * to; {@code maxConcurrency} (1–64, null: unchanged) bounds the attempts at once across nodes.
+     * Answers the bound in force.
+     */
+    public Future<Integer> setEndpoint(String systemId, String url, Integer maxConcurrency, String actor) {
         if (url != null) {
             checkUrl(url);
         }
-        return pushes.setEndpoint(systemId, url, actor).map(found -> {
-            if (!found) {
-                throw new RouterException(ErrorCode.NOT_FOUND, "no system " + systemId);
-            }
-            return null;
-        });
+        if (maxConcurrency != null && (maxConcurrency < 1 || maxConcurrency > MAX_CONCURRENCY)) {
+            throw new RouterException(ErrorCode.INVALID_PARAMETER, "maxConcurrency must be between 1 and " + MAX_CONCURRENCY,
+                    java.util.Map.of("parameter", "maxConcurrency"));
+        }
+        return pushes.setEndpoint(systemId, url, maxConcurrency, actor).map(limit ->
+                limit.orElseThrow(() -> new RouterException(ErrorCode.NOT_FOUND, "no system " + systemId)));
     }
 
     public Future<Void> requeue(long deliveryId, String actor) {

@@ -81,21 +81,23 @@ public final class PushRepository {
     }
 
     /**
-     * Sets or clears a system's push endpoint; its pending deliveries are scheduled for push (or
-     * left to be pulled), and every node is told.
+     * Sets or clears a system's push endpoint (and, when not null, its concurrency limit); its
+     * pending deliveries are scheduled for push (or left to be pulled), and every node is told.
+     * The limit in force afterwards, or empty if there is no such system.
      */
-    public Future<Boolean> setEndpoint(String systemId, String url, String actor) {
-        return pool.withTransaction(conn -> conn.preparedQuery(Sql.SET_PUSH_URL).execute(Tuple.of(systemId, url))
+    public Future<Optional<Integer>> setEndpoint(String systemId, String url, Integer maxConcurrency, String actor) {
+        return pool.withTransaction(conn -> conn.preparedQuery(Sql.SET_PUSH_URL).execute(Tuple.of(systemId, url, maxConcurrency))
                 .compose(rows -> {
-                    if (rows.rowCount() == 0) {
-                        return Future.succeededFuture(false);
+                    Optional<Integer> limit = RegistryRepository.first(rows).map(r -> r.getInteger("push_max_concurrency"));
+                    if (limit.isEmpty()) {
+                        return Future.succeededFuture(limit);
                     }
                     return conn.preparedQuery(Sql.SCHEDULE_PENDING_PUSHES).execute(Tuple.of(systemId, url != null))
                             .compose(v -> conn.preparedQuery(Sql.NOTIFY_DELIVERIES).execute(Tuple.of((Object) new String[] {systemId})))
                             .compose(v -> conn.query(Sql.NOTIFY_REGISTRY).execute())
                             .compose(v -> AuditEntry.append(conn, List.of(new AuditEntry(actor, "push.endpoint.set", systemId,
-                                    new io.vertx.core.json.JsonObject().put("url", url)))))
-                            .map(true);
+                                    new io.vertx.core.json.JsonObject().put("url", url).put("maxConcurrency", limit.get())))))
+                            .map(limit);
                 }));
     }
 

@@ -166,7 +166,8 @@ public final class RegistryRepository {
 
     private static ConnectedSystem system(Row row) {
         return new ConnectedSystem(row.getString("id"), row.getString("name"), Lifecycle.fromWire(row.getString("status")),
-                SignaturePolicy.fromWire(row.getString("signature_policy")), row.getLong("version"), row.getString("push_url"));
+                SignaturePolicy.fromWire(row.getString("signature_policy")), row.getLong("version"), row.getString("push_url"),
+                row.getInteger("push_max_concurrency"));
     }
 
     private static BoundCertificate certificate(Row row) {

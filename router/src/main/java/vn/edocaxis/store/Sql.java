@@ -12,19 +12,19 @@ final class Sql {
             "select pg_advisory_xact_lock(7301)"; // registry writers commit in version order
 
     static final String SELECT_SYSTEMS =
-            "select id, name, status, signature_policy, version, push_url from connected_system";
+            "select id, name, status, signature_policy, version, push_url, push_max_concurrency from connected_system";
 
     static final String SELECT_SYSTEM =
             SELECT_SYSTEMS + " where id = $1";
 
     static final String INSERT_SYSTEM =
             "insert into connected_system (id, name, signature_policy) values ($1, $2, $3) on conflict (id) do nothing"
-                    + " returning id, name, status, signature_policy, version, push_url";
+                    + " returning id, name, status, signature_policy, version, push_url, push_max_concurrency";
 
     static final String UPDATE_SYSTEM =
             "update connected_system set name = coalesce($2, name), signature_policy = coalesce($3, signature_policy),"
                     + " status = coalesce($4, status), version = nextval('directory_version'), updated_at = now()"
-                    + " where id = $1 returning id, name, status, signature_policy, version, push_url";
+                    + " where id = $1 returning id, name, status, signature_policy, version, push_url, push_max_concurrency";
 
     static final String SELECT_CERTIFICATES =
             "select fingerprint, system_id, subject, serial, not_after from system_certificate";
@@ -240,8 +240,8 @@ final class Sql {
                     + " from delivery d where d.state = 'dead' and d.id > $1 order by d.id limit $2";
 
     static final String SET_PUSH_URL =
-            "update connected_system set push_url = $2, version = nextval('directory_version'), updated_at = now()"
-                    + " where id = $1 returning id";
+            "update connected_system set push_url = $2, push_max_concurrency = coalesce($3, push_max_concurrency),"
+                    + " version = nextval('directory_version'), updated_at = now() where id = $1 returning push_max_concurrency";
 
     // A new endpoint takes the system's pending deliveries; none: they wait to be pulled.
     static final String SCHEDULE_PENDING_PUSHES =

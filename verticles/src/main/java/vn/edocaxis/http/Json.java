@@ -87,7 +87,8 @@ final class Json {
 
     static JsonObject system(ConnectedSystem s) {
         return new JsonObject().put("id", s.id()).put("name", s.name()).put("status", s.status().wire())
-                .put("signaturePolicy", s.signaturePolicy().wire()).put("pushUrl", s.pushUrl()).put("version", s.version());
+                .put("signaturePolicy", s.signaturePolicy().wire()).put("pushUrl", s.pushUrl())
+                .put("pushMaxConcurrency", s.pushMaxConcurrency()).put("version", s.version());
     }
 
     static JsonObject certificate(BoundCertificate c) {

@@ -19,10 +19,14 @@ final class PushHandlers {
     /** {@code GET /v1/push-endpoint}. */
     void get(RoutingContext ctx) {
         Caller.SystemCaller caller = Requests.system(ctx);
-        DeliveryHandlers.ok(ctx, new JsonObject().put("url", caller.system().pushUrl()));
+        DeliveryHandlers.ok(ctx, new JsonObject().put("url", caller.system().pushUrl())
+                .put("maxConcurrency", caller.system().pushMaxConcurrency()));
     }
 
-    /** {@code PUT /v1/push-endpoint {"url": "https://..."}}: the caller's deliveries are pushed there from now on. */
+    /**
+     * {@code PUT /v1/push-endpoint {"url": "https://...", "maxConcurrency": 4}}: the caller's
+     * deliveries are pushed there from now on, at most {@code maxConcurrency} at once (optional).
+     */
     void set(RoutingContext ctx) {
         Caller.SystemCaller caller = Requests.system(ctx);
         setFor(ctx, caller.systemId(), caller.actor());
@@ -31,7 +35,7 @@ final class PushHandlers {
     /** {@code DELETE /v1/push-endpoint}: back to pull only. */
     void clear(RoutingContext ctx) {
         Caller.SystemCaller caller = Requests.system(ctx);
-        pushes.setEndpoint(caller.systemId(), null, caller.actor()).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
+        pushes.setEndpoint(caller.systemId(), null, null, caller.actor()).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
     }
 
     /** {@code PUT /v1/admin/systems/{id}/push-endpoint}. */
@@ -42,15 +46,18 @@ final class PushHandlers {
     /** {@code DELETE /v1/admin/systems/{id}/push-endpoint}. */
     void adminClear(RoutingContext ctx) {
         String actor = Requests.operator(ctx).actor();
-        pushes.setEndpoint(ctx.pathParam("id"), null, actor).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
+        pushes.setEndpoint(ctx.pathParam("id"), null, null, actor).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
     }
 
     private void setFor(RoutingContext ctx, String systemId, String actor) {
-        String url = Requests.string(Requests.jsonBody(ctx), "url");
+        JsonObject body = Requests.jsonBody(ctx);
+        String url = Requests.string(body, "url");
         if (url == null) {
             throw Requests.invalid("url", "url is required (use DELETE to stop pushing)");
         }
-        pushes.setEndpoint(systemId, url, actor).onSuccess(v -> DeliveryHandlers.ok(ctx, new JsonObject().put("system", systemId).put("url", url)))
+        Integer maxConcurrency = Requests.integer(body, "maxConcurrency");
+        pushes.setEndpoint(systemId, url, maxConcurrency, actor).onSuccess(limit -> DeliveryHandlers.ok(ctx,
+                        new JsonObject().put("system", systemId).put("url", url).put("maxConcurrency", limit)))
                 .onFailure(ctx::fail);
     }
 

@@ -190,4 +190,38 @@ class PushDeliveryTest {
                     .isBetween(2, 4);
         }
     }
+    @Test
+    void aSystemSetsItsEndpointsConcurrencyLimit() {
+        endpoint.close();
+        endpoint = new PushEndpoint(router.clients, router.pkiDir(), 300).up();
+        endpoint.mode(PushEndpoint.Mode.SLOW);
+        var caobang = router.as("caobang");
+        for (Object bad : List.of(0, 65, "two", 1.5)) {
+            HttpResponse<Buffer> refused = await(caobang.put("/v1/push-endpoint")
+                    .sendJsonObject(new JsonObject().put("url", endpoint.url()).put("maxConcurrency", bad)));
+            assertThat(refused.statusCode()).as("maxConcurrency %s: %s", bad, refused.bodyAsString()).isEqualTo(400);
+            assertThat(refused.bodyAsJsonObject().getString("code")).isEqualTo("INVALID_PARAMETER");
+        }
+        assertThat(router.db.number("select count(*) from connected_system where id = 'caobang' and push_url is null"
+                + " and push_max_concurrency = 4")).as("refusals change nothing").isEqualTo(1);
+
+        HttpResponse<Buffer> set = await(caobang.put("/v1/push-endpoint")
+                .sendJsonObject(new JsonObject().put("url", endpoint.url()).put("maxConcurrency", 2)));
+        assertThat(set.statusCode()).as(set.bodyAsString()).isEqualTo(200);
+        assertThat(set.bodyAsJsonObject().getInteger("maxConcurrency")).isEqualTo(2);
+        JsonObject shown = await(caobang.get("/v1/push-endpoint").send()).bodyAsJsonObject();
+        assertThat(shown.getString("url")).isEqualTo(endpoint.url());
+        assertThat(shown.getInteger("maxConcurrency")).isEqualTo(2);
+
+        List<Long> deliveries = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            deliveries.add(send(router, "push-limit-" + i));
+        }
+        eventually("every delivery acknowledged", () -> deliveries.stream().allMatch(d -> "done".equals(state(d))));
+        assertThat(endpoint.maxConcurrent.get()).as("at most the system's limit at once").isBetween(1, 2);
+
+        // changing only the URL keeps the limit
+        set = await(caobang.put("/v1/push-endpoint").sendJsonObject(new JsonObject().put("url", endpoint.url())));
+        assertThat(set.bodyAsJsonObject().getInteger("maxConcurrency")).isEqualTo(2);
+    }
 }
