@@ -1,6 +1,9 @@
 package vn.edocaxis;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -82,6 +85,26 @@ public final class RouterApplication implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouterApplication.class);
 
+    /**
+     * Response times get fixed histogram buckets, so that Prometheus can compute quantiles across
+     * nodes (histogram_quantile over vertx_http_server_response_time_seconds_bucket) at a dozen
+     * series per route and code.
+     */
+    private static final MeterFilter LATENCY_BUCKETS = new MeterFilter() {
+        @Override
+        public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+            if (!id.getName().equals("vertx.http.server.response.time")) {
+                return config;
+            }
+            double[] seconds = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+            double[] nanos = new double[seconds.length];
+            for (int i = 0; i < seconds.length; i++) {
+                nanos[i] = seconds[i] * 1e9;
+            }
+            return DistributionStatisticConfig.builder().serviceLevelObjectives(nanos).build().merge(config);
+        }
+    };
+
     private final Vertx vertx;
     private final EmbeddedDatabase embedded;
     private final KeyMaterial tls;
@@ -123,6 +146,7 @@ public final class RouterApplication implements AutoCloseable {
             LOG.info("database {}: {} migration(s) applied", jdbc, migrated.migrationsExecuted);
 
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            metrics.config().meterFilter(LATENCY_BUCKETS);
             new ClassLoaderMetrics().bindTo(metrics);
             new JvmMemoryMetrics().bindTo(metrics);
             new JvmGcMetrics().bindTo(metrics);
@@ -185,7 +209,7 @@ public final class RouterApplication implements AutoCloseable {
             Vertx v = vertx;
             await(vertx.deployVerticle(() -> {
                 ApiVerticle verticle = new ApiVerticle(apiOptions, x -> ApiRoutes.create(v, resolver, registry, intake, deliveries,
-                        pushes, sent, stats, audit, config.api().eventHeartbeat().toMillis(), config.compat()));
+                        pushes, sent, stats, audit, config.api().eventHeartbeat().toMillis(), config.compat(), metrics));
                 if (first[0] == null) {
                     first[0] = verticle;
                 }
@@ -193,10 +217,10 @@ public final class RouterApplication implements AutoCloseable {
             }, new DeploymentOptions().setInstances(instances)).recover(e -> Future.failedFuture(listenError("api", config.api().port(), e))));
             await(vertx.deployVerticle(new NotificationVerticle((PgConnectOptions) new PgConnectOptions(connect).setMetricsName("notifications"), wakeups, registryCache)));
             await(vertx.deployVerticle(new HousekeepingVerticle(audit, stats, config.housekeeping().auditSealInterval(),
-                    config.housekeeping().statsInterval())));
+                    config.housekeeping().statsInterval(), deliveries, config.housekeeping().queueInterval(), metrics)));
             await(vertx.deployVerticle(new PushVerticle(pushes, wakeups, new PushVerticle.Settings(
                     path(keys.pushCertificate()), path(keys.pushKey()), path(keys.pushTrustedCas()), config.push().concurrency(),
-                    config.push().timeout(), config.push().pollInterval()))));
+                    config.push().timeout(), config.push().pollInterval()), metrics)));
             OpsVerticle ops = new OpsVerticle(config.ops().host(), config.ops().port(), pool, metrics);
             await(vertx.deployVerticle(ops).recover(e -> Future.failedFuture(listenError("ops", config.ops().port(), e))));
 

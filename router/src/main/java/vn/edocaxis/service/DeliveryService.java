@@ -172,6 +172,11 @@ public final class DeliveryService {
         return kind == null ? null : kind == PackageKind.STATUS ? "status" : "document";
     }
 
+    /** The router-wide queue (every system, every node): for the operators' gauges. */
+    public Future<DeliveryRepository.QueueFigures> queueFigures() {
+        return deliveries.queueFigures();
+    }
+
     /** How many deliveries of one kind are pending for the units the caller hosts. */
     public Future<Long> countPending(Caller.SystemCaller caller, PackageKind kind) {
         return deliveries.countPending(caller.systemId(),

@@ -51,6 +51,18 @@ public final class DeliveryRepository {
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
+    /** Router-wide: pending deliveries, the age of the oldest in seconds (0 if none), dead letters. */
+    public Future<QueueFigures> queueFigures() {
+        return pool.query(Sql.QUEUE_FIGURES).execute().map(rows -> {
+            Row row = rows.iterator().next();
+            Number oldest = row.getNumeric("oldest");
+            return new QueueFigures(row.getLong("pending"), oldest == null ? 0 : oldest.doubleValue(), row.getLong("dead"));
+        });
+    }
+
+    public record QueueFigures(long pending, double oldestPendingSeconds, long dead) {
+    }
+
     /** The id of the system's latest delivery, 0 if none. */
     public Future<Long> latestId(String systemId) {
         return pool.preparedQuery(Sql.SELECT_LATEST_DELIVERY).execute(Tuple.of(systemId)).map(rows -> rows.iterator().next().getLong(0));

@@ -239,6 +239,12 @@ final class Sql {
             "select d.id, d.document_id, d.system_id, d.unit_code, d.push_attempts, d.push_error, d.dead_at, d.created_at"
                     + " from delivery d where d.state = 'dead' and d.id > $1 order by d.id limit $2";
 
+    // The router-wide queue, for the operators' gauges (both partial indexes keep it cheap).
+    static final String QUEUE_FIGURES =
+            "select (select count(*) from delivery where state = 'pending') as pending,"
+                    + " (select extract(epoch from now() - min(created_at)) from delivery where state = 'pending') as oldest,"
+                    + " (select count(*) from delivery where state = 'dead') as dead";
+
     static final String SET_PUSH_URL =
             "update connected_system set push_url = $2, push_max_concurrency = coalesce($3, push_max_concurrency),"
                     + " version = nextval('directory_version'), updated_at = now() where id = $1 returning push_max_concurrency";

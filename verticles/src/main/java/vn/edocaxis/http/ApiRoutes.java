@@ -1,5 +1,6 @@
 package vn.edocaxis.http;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -31,7 +32,8 @@ public final class ApiRoutes {
 
     public static Router create(Vertx vertx, CallerResolver resolver, RegistryService registry, IntakeService intake,
                                 DeliveryService deliveries, PushService pushes, SentService sent, StatsService stats,
-                                AuditService audit, long eventHeartbeatMillis, RouterConfig.Compat compat) {
+                                AuditService audit, long eventHeartbeatMillis, RouterConfig.Compat compat,
+                                MeterRegistry meters) {
         Router router = Router.router(vertx);
         DocumentHandlers documents = new DocumentHandlers(intake);
         DeliveryHandlers inbox = new DeliveryHandlers(deliveries);
@@ -73,9 +75,9 @@ public final class ApiRoutes {
         router.post("/v1/admin/units").handler(smallBody).handler(admin::createUnit);
         router.get("/v1/admin/units/:code").handler(admin::getUnit);
         router.patch("/v1/admin/units/:code").handler(smallBody).handler(admin::updateUnit);
-        CompatRoutes.mount(router, compat, registry, intake, deliveries, sent);
+        CompatRoutes.mount(router, compat, registry, intake, deliveries, sent, meters);
 
-        FailureHandler failures = new FailureHandler();
+        FailureHandler failures = new FailureHandler(meters);
         router.route().failureHandler(failures);
         router.errorHandler(404, ctx -> failures.respond(ctx,
                 new RouterException(ErrorCode.NOT_FOUND, "no such resource: " + ctx.request().path())));

@@ -1,5 +1,6 @@
 package vn.edocaxis.http;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -49,14 +50,21 @@ public final class FailureHandler implements Handler<RoutingContext> {
     };
 
     private final Rendering rendering;
+    private final MeterRegistry meters;
+    private final String api;
 
-    public FailureHandler() {
-        this(NATIVE);
+    public FailureHandler(MeterRegistry meters) {
+        this(NATIVE, meters, "native");
     }
 
-    /** The same failure path (logging, early answers, body draining) with another rendering. */
-    public FailureHandler(Rendering rendering) {
+    /**
+     * The same failure path (logging, early answers, body draining) with another rendering; every
+     * refusal counts in {@code edoc_refusals_total{code, api}}.
+     */
+    public FailureHandler(Rendering rendering, MeterRegistry meters, String api) {
         this.rendering = rendering;
+        this.meters = meters;
+        this.api = api;
     }
 
     @Override
@@ -66,6 +74,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
 
     void respond(RoutingContext ctx, RouterException error) {
         HttpServerRequest request = ctx.request();
+        meters.counter("edoc.refusals", "code", error.code().name(), "api", api).increment();
         if (!error.code().isClientError()) {
             LOG.error("{} {} failed", request.method(), request.path(), error.getCause() != null ? error.getCause() : error);
         }

@@ -1,16 +1,22 @@
 package vn.edocaxis.verticles;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.edocaxis.service.AuditService;
+import vn.edocaxis.service.DeliveryService;
 import vn.edocaxis.service.StatsService;
 
 /**
  * Background upkeep on every node (each job takes a database lock, so one node does it at a
- * time): sealing the audit trail into its hash chain, rolling up statistics.
+ * time): sealing the audit trail into its hash chain, rolling up statistics. Also reads the
+ * router-wide delivery queue for the operators' gauges (every node reports the same figures).
  */
 public final class HousekeepingVerticle extends VerticleBase {
 
@@ -20,21 +26,56 @@ public final class HousekeepingVerticle extends VerticleBase {
     private final StatsService stats;
     private final Duration sealInterval;
     private final Duration statsInterval;
+    private final DeliveryService deliveries;
+    private final Duration queueInterval;
+    private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong dead = new AtomicLong();
+    private final AtomicReference<Double> oldestPending = new AtomicReference<>(0.0);
     private boolean sealing;
     private boolean rolling;
+    private boolean reading;
 
-    public HousekeepingVerticle(AuditService audit, StatsService stats, Duration sealInterval, Duration statsInterval) {
+    public HousekeepingVerticle(AuditService audit, StatsService stats, Duration sealInterval, Duration statsInterval,
+                                DeliveryService deliveries, Duration queueInterval, MeterRegistry meters) {
         this.audit = audit;
         this.stats = stats;
         this.sealInterval = sealInterval;
         this.statsInterval = statsInterval;
+        this.deliveries = deliveries;
+        this.queueInterval = queueInterval;
+        Gauge.builder("edoc.deliveries.pending", pending, AtomicLong::get)
+                .description("Deliveries not yet acknowledged, all systems, all nodes (read every housekeeping.queue-interval)")
+                .register(meters);
+        Gauge.builder("edoc.deliveries.oldest.pending", oldestPending, AtomicReference::get).baseUnit("seconds")
+                .description("Age of the oldest pending delivery, all systems").register(meters);
+        Gauge.builder("edoc.deliveries.dead", dead, AtomicLong::get)
+                .description("Dead letters waiting for an operator, all systems").register(meters);
     }
 
     @Override
     public Future<?> start() {
         vertx.setPeriodic(sealInterval.toMillis(), t -> seal());
         vertx.setPeriodic(statsInterval.toMillis(), t -> rollUp());
+        readQueue();
+        vertx.setPeriodic(queueInterval.toMillis(), t -> readQueue());
         return Future.succeededFuture();
+    }
+
+    private void readQueue() {
+        if (reading) {
+            return;
+        }
+        reading = true;
+        deliveries.queueFigures().onComplete(ar -> {
+            reading = false;
+            if (ar.failed()) {
+                LOG.warn("reading the delivery queue failed: {}", ar.cause().toString());
+                return;
+            }
+            pending.set(ar.result().pending());
+            dead.set(ar.result().dead());
+            oldestPending.set(ar.result().oldestPendingSeconds());
+        });
     }
 
     private void seal() {

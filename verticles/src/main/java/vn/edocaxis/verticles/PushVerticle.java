@@ -1,5 +1,7 @@
 package vn.edocaxis.verticles;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
@@ -38,6 +40,9 @@ public final class PushVerticle extends VerticleBase {
     private final PushService pushes;
     private final DeliveryWakeups wakeups;
     private final Settings settings;
+    private final Counter acknowledged;
+    private final Counter retried;
+    private final Counter deadLettered;
     private HttpClient client;
     private DeliveryWakeups.Subscription subscription;
     private int inFlight;
@@ -46,10 +51,18 @@ public final class PushVerticle extends VerticleBase {
     private long timer = -1;
     private boolean stopped;
 
-    public PushVerticle(PushService pushes, DeliveryWakeups wakeups, Settings settings) {
+    public PushVerticle(PushService pushes, DeliveryWakeups wakeups, Settings settings, MeterRegistry meters) {
         this.pushes = pushes;
         this.wakeups = wakeups;
         this.settings = settings;
+        this.acknowledged = attempts(meters, "acknowledged");
+        this.retried = attempts(meters, "retry");
+        this.deadLettered = attempts(meters, "dead-lettered");
+    }
+
+    private static Counter attempts(MeterRegistry meters, String outcome) {
+        return Counter.builder("edoc.push.attempts").tag("outcome", outcome)
+                .description("Push attempts made by this node, by outcome").register(meters);
     }
 
     @Override
@@ -146,10 +159,16 @@ public final class PushVerticle extends VerticleBase {
                     return (Void) null;
                 }))
                 .timeout(settings.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .compose(ok -> pushes.succeeded(claimed).map("acknowledged"),
+                .compose(ok -> pushes.succeeded(claimed).map(v -> {
+                            acknowledged.increment();
+                            return "acknowledged";
+                        }),
                         failure -> pushes.failed(claimed, failure.getMessage() == null ? failure.toString() : failure.getMessage())
-                                .map(outcome -> outcome == PushService.Outcome.DEAD ? "dead-lettered: " + failure.getMessage()
-                                        : "will retry: " + failure.getMessage()))
+                                .map(outcome -> {
+                                    (outcome == PushService.Outcome.DEAD ? deadLettered : retried).increment();
+                                    return outcome == PushService.Outcome.DEAD ? "dead-lettered: " + failure.getMessage()
+                                            : "will retry: " + failure.getMessage();
+                                }))
                 .onComplete(ar -> {
                     inFlight--;
                     if (ar.failed()) {

@@ -1,5 +1,6 @@
 package vn.edocaxis.http.compat;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
@@ -33,21 +34,21 @@ public final class CompatRoutes {
 
     /** Mounts the calls under {@code config.prefix()} and the admin calls for the systems' secrets. */
     public static void mount(Router router, RouterConfig.Compat config, RegistryService registry, IntakeService intake,
-                             DeliveryService deliveries, SentService sent) {
+                             DeliveryService deliveries, SentService sent, MeterRegistry meters) {
         String p = config.prefix();
         HeaderSignatureCheck signed = new HeaderSignatureCheck(registry, config.timestampWindow(), config.timestampZone(),
                 Clock.systemUTC());
         // The SDK sends "{}" or an empty form on the calls that take no body: read it before the
         // (asynchronous) secret lookup. sendEdoc streams its body instead.
         Handler<RoutingContext> smallBody = BodyHandler.create(false).setBodyLimit(SMALL_BODY_LIMIT);
-        FailureHandler inBody = new FailureHandler(Envelope.IN_BODY);
+        FailureHandler inBody = new FailureHandler(Envelope.IN_BODY, meters, "compat");
         EdocHandlers edocs = new EdocHandlers(intake, deliveries, registry.registry());
         AgencyHandlers agencies = new AgencyHandlers(registry);
 
         call(router, HttpMethod.POST, p + "/sendEdoc", inBody, signed, edocs::send);
         call(router, HttpMethod.POST, p + "/getReceivedEdocList", inBody, smallBody, signed, edocs::received);
         call(router, HttpMethod.POST, p + "/getEdoc", inBody, smallBody, signed, edocs::getEdoc);
-        call(router, HttpMethod.GET, p + "/downloadEdoc", new FailureHandler(Envelope.WITH_STATUS), smallBody, signed,
+        call(router, HttpMethod.GET, p + "/downloadEdoc", new FailureHandler(Envelope.WITH_STATUS, meters, "compat"), smallBody, signed,
                 edocs::download);
         call(router, HttpMethod.POST, p + "/updateStatus", inBody, smallBody, signed, edocs::updateStatus);
         call(router, HttpMethod.POST, p + "/getSentEdocList", inBody, smallBody, signed,
