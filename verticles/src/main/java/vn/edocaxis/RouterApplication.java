@@ -191,7 +191,7 @@ public final class RouterApplication implements AutoCloseable {
             Gauge.builder("edoc.waiting.receivers", wakeups, DeliveryWakeups::waiting)
                     .description("Long-polls and event streams waiting on this node").register(metrics);
             PushService pushes = new PushService(new PushRepository(pool), documents, new PushService.Policy(config.push().lease(),
-                    config.push().maxAttempts(), config.push().maxAge(), config.push().backoffBase(), config.push().backoffMax()));
+                    config.push().maxAttempts(), config.push().maxAge(), config.push().backoffBase(), config.push().backoffMax()), registryCache);
             SentService sent = new SentService(new SentRepository(pool), registryCache);
             StatsService stats = new StatsService(new StatsRepository(pool, config.housekeeping().statsZone()), registryCache);
             AuditService audit = new AuditService(new AuditRepository(pool));

@@ -40,11 +40,13 @@ public final class PushService {
     private final PushRepository pushes;
     private final DocumentRepository documents;
     private final Policy policy;
+    private final Registry registry;
 
-    public PushService(PushRepository pushes, DocumentRepository documents, Policy policy) {
+    public PushService(PushRepository pushes, DocumentRepository documents, Policy policy, Registry registry) {
         this.pushes = pushes;
         this.documents = documents;
         this.policy = policy;
+        this.registry = registry;
     }
 
     public Policy policy() {
@@ -101,8 +103,10 @@ public final class PushService {
             throw new RouterException(ErrorCode.INVALID_PARAMETER, "maxConcurrency must be between 1 and " + MAX_CONCURRENCY,
                     java.util.Map.of("parameter", "maxConcurrency"));
         }
+        // Answered once this node's registry shows it, so that the caller reads back what it set.
         return pushes.setEndpoint(systemId, url, maxConcurrency, actor).map(limit ->
-                limit.orElseThrow(() -> new RouterException(ErrorCode.NOT_FOUND, "no system " + systemId)));
+                limit.orElseThrow(() -> new RouterException(ErrorCode.NOT_FOUND, "no system " + systemId)))
+                .compose(limit -> registry.refresh().map(limit));
     }
 
     public Future<Void> requeue(long deliveryId, String actor) {

@@ -39,17 +39,23 @@ public final class Registry {
         if (queued == null) {
             Promise<RegistrySnapshot> next = Promise.promise();
             queued = next;
-            inFlight.onComplete(previous -> {
-                Future<RegistrySnapshot> started;
-                synchronized (this) {
-                    queued = null;
-                    inFlight = load();
-                    started = inFlight;
-                }
-                started.onComplete(next);
-            });
+            // may run at once, on this thread, if the load in flight has just ended
+            inFlight.onComplete(previous -> startQueued(next));
+            return next.future();
         }
         return queued.future();
+    }
+
+    private void startQueued(Promise<RegistrySnapshot> next) {
+        Future<RegistrySnapshot> started;
+        synchronized (this) {
+            if (queued == next) {
+                queued = null;
+            }
+            inFlight = load();
+            started = inFlight;
+        }
+        started.onComplete(next);
     }
 
     private Future<RegistrySnapshot> load() {
