@@ -44,7 +44,9 @@ public final class DeliveryBench {
         Vertx vertx = Vertx.vertx();
         try (BenchRouter router = new BenchRouter(jar, "512m", "")) {
             new DeliveryBench(vertx, router).run(rate, warmup, seconds, pushes);
+            closing = true; // the polls still held end when the router stops: not to be retried
         } finally {
+            closing = true;
             vertx.close();
         }
         System.exit(0);
@@ -146,6 +148,7 @@ public final class DeliveryBench {
 
     private final Map<Long, String> deliveryUnit = new ConcurrentHashMap<>();
     private volatile long measuredFrom;
+    private static volatile boolean closing;
 
     static void print(String name, Histogram h) {
         System.out.printf(Locale.ROOT, "  %s: commit to notification ms p50 %.1f  p99 %.1f  p99.9 %.1f  max %.1f  (%d deliveries)%n", name,
@@ -192,7 +195,9 @@ public final class DeliveryBench {
                 .onComplete(ar -> {
                     long now = nowMicros();
                     if (ar.failed()) {
-                        vertx.setTimer(100, t -> poll(client));
+                        if (!closing) {
+                            vertx.setTimer(100, t -> poll(client));
+                        }
                         return;
                     }
                     JsonArray items = ar.result().toJsonObject().getJsonArray("items");
