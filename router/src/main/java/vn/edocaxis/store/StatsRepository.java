@@ -43,10 +43,14 @@ public final class StatsRepository {
                     + " where acked_at >= ($1::date)::timestamp at time zone $2 group by 1, 2";
     private static final String SET_WATERMARK = "update stats_watermark set value = $2 where name = $1";
     private static final String ADD_WATERMARK = "insert into stats_watermark (name, value) values ($1, $2) on conflict do nothing";
-    private static final String QUERY =
+    // Two statements, not one with "$3 is null or ...": a prepared statement's generic plan cannot
+    // use the (unit_code, day) index for the optional filter and scanned the whole period instead.
+    private static final String QUERY_ALL =
+            "select date_trunc($3, day)::date as period, unit_code, metric, status_code, sum(n)::bigint as n from unit_day_stats"
+                    + " where day between $1 and $2 group by 1, 2, 3, 4 order by 1, 2, 3, 4";
+    private static final String QUERY_UNITS =
             "select date_trunc($4, day)::date as period, unit_code, metric, status_code, sum(n)::bigint as n from unit_day_stats"
-                    + " where day between $1 and $2 and ($3::text[] is null or unit_code = any($3))"
-                    + " group by 1, 2, 3, 4 order by 1, 2, 3, 4";
+                    + " where unit_code = any($3) and day between $1 and $2 group by 1, 2, 3, 4 order by 1, 2, 3, 4";
 
     private final Pool pool;
     private final ZoneId zone;
@@ -111,7 +115,9 @@ public final class StatsRepository {
      * @param units       the units to count, or null for all
      */
     public Future<List<Count>> counts(LocalDate from, LocalDate to, String granularity, String[] units) {
-        return pool.preparedQuery(QUERY).execute(Tuple.of(from, to, units, granularity))
+        var rowsFuture = units == null ? pool.preparedQuery(QUERY_ALL).execute(Tuple.of(from, to, granularity))
+                : pool.preparedQuery(QUERY_UNITS).execute(Tuple.of(from, to, units, granularity));
+        return rowsFuture
                 .map(rows -> RegistryRepository.map(rows, r -> new Count(r.getLocalDate("period"), r.getString("unit_code"),
                         r.getString("metric"), r.getString("status_code"), r.getLong("n"))));
     }
