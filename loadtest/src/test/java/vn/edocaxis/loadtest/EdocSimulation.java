@@ -1,6 +1,9 @@
 package vn.edocaxis.loadtest;
 
 import static io.gatling.javaapi.core.CoreDsl.ByteArrayBody;
+import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.bodyBytes;
 import static io.gatling.javaapi.core.CoreDsl.bodyLength;
@@ -70,6 +73,31 @@ abstract class EdocSimulation extends Simulation {
     protected final Traffic traffic;
     protected final Machine machine;
     private final String since;
+
+    /** Ramp-up from a tenth of {@code lt.rate}, the steady phase at it, then the drain. */
+    protected static List<Traffic.Phase> steadyPhases(Settings s) {
+        long steadyFrom = s.rampUpSeconds() * 1000L;
+        long steadyTo = (s.rampUpSeconds() + s.durationSeconds()) * 1000L;
+        return List.of(new Traffic.Phase("ramp-up", 0, steadyFrom, s.rate() * 0.55),
+                new Traffic.Phase("steady", steadyFrom, steadyTo, s.rate()),
+                new Traffic.Phase("drain", steadyTo, steadyTo + s.drainSeconds() * 1000L, 0));
+    }
+
+    /**
+     * The peak and soak injection: Poisson senders ramping up then steady, a document and a status
+     * receiver per system, then the verification ({@code trends}: also the soak's flat-trend check).
+     */
+    protected void setUpSteady(Settings s, boolean trends) {
+        setUp(
+                senders().injectOpen(
+                                rampUsersPerSec(s.rate() / 10).to(s.rate()).during(Duration.ofSeconds(s.rampUpSeconds())),
+                                constantUsersPerSec(s.rate()).during(Duration.ofSeconds(s.durationSeconds())).randomized())
+                        .protocols(senderProtocol()),
+                receivers().injectOpen(atOnceUsers(2 * traffic.systems.size())).protocols(receiverProtocol())
+                        .andThen(verification(trends).injectOpen(atOnceUsers(1)).protocols(verificationProtocol())))
+                .assertions(assertions(true))
+                .maxDuration(Duration.ofSeconds(s.rampUpSeconds() + s.durationSeconds() + s.drainSeconds() + 120L));
+    }
 
     protected EdocSimulation(Settings settings, List<Traffic.Phase> phases) {
         this.settings = settings;
@@ -238,11 +266,13 @@ abstract class EdocSimulation extends Simulation {
             long now = System.currentTimeMillis();
             long every = now >= traffic.sendEndMillis ? 2_000 : settings.countEverySeconds() * 1000L;
             return now - session.getLong("countedAt") >= every;
-        }).then(exec(http("inbox count").get("/v1/inbox/count?kind=#{kind}&since=" + since)
+        }).then(exec(session -> session.set("countRequestedAt", System.currentTimeMillis()))
+                .exec(http("inbox count").get("/v1/inbox/count?kind=#{kind}&since=" + since)
                         .check(status().is(200), jsonPath("$.count").ofLong().saveAs("pending")))
                 .exec(session -> {
                     if (session.contains("pending")) {
                         traffic.pendingBySystem.put(session.getString("receiver"), session.getLong("pending"));
+                        traffic.pendingCountedAt.put(session.getString("receiver"), session.getLong("countRequestedAt"));
                     }
                     return session.set("countedAt", System.currentTimeMillis());
                 }));
@@ -307,6 +337,7 @@ abstract class EdocSimulation extends Simulation {
                                     return session.remove("statusBody").remove("statusDeliveryIds");
                                 }))
                         .exec(session -> {
+                            traffic.lastAnsweredMillis = System.currentTimeMillis();
                             traffic.documentDeliveriesAnswered.incrementAndGet();
                             return session;
                         })));

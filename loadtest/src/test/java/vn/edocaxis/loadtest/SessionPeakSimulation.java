@@ -1,12 +1,5 @@
 package vn.edocaxis.loadtest;
 
-import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
-import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
-import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
-
-import java.time.Duration;
-import java.util.List;
-
 /**
  * A National Assembly session peak: documents and directives fanned out to many units, every
  * recipient downloading, acknowledging and answering with statuses 01, 03, 05 and 06.
@@ -39,19 +32,7 @@ public final class SessionPeakSimulation extends EdocSimulation {
     }
 
     private SessionPeakSimulation(Settings s) {
-        super(s, List.of(
-                new Traffic.Phase("ramp-up", 0, s.rampUpSeconds() * 1000L, s.rate() * 0.55),
-                new Traffic.Phase("steady", s.rampUpSeconds() * 1000L, (s.rampUpSeconds() + s.durationSeconds()) * 1000L, s.rate()),
-                new Traffic.Phase("drain", (s.rampUpSeconds() + s.durationSeconds()) * 1000L,
-                        (s.rampUpSeconds() + s.durationSeconds() + s.drainSeconds()) * 1000L, 0)));
-        setUp(
-                senders().injectOpen(
-                                rampUsersPerSec(s.rate() / 10).to(s.rate()).during(Duration.ofSeconds(s.rampUpSeconds())),
-                                constantUsersPerSec(s.rate()).during(Duration.ofSeconds(s.durationSeconds())).randomized())
-                        .protocols(senderProtocol()),
-                receivers().injectOpen(atOnceUsers(2 * traffic.systems.size())).protocols(receiverProtocol())
-                        .andThen(verification(false).injectOpen(atOnceUsers(1)).protocols(verificationProtocol())))
-                .assertions(assertions(true))
-                .maxDuration(Duration.ofSeconds(s.rampUpSeconds() + s.durationSeconds() + s.drainSeconds() + 120L));
+        super(s, steadyPhases(s));
+        setUpSteady(s, false);
     }
 }

@@ -1,12 +1,5 @@
 package vn.edocaxis.loadtest;
 
-import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
-import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
-import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
-
-import java.time.Duration;
-import java.util.List;
-
 /**
  * The session-peak traffic held for a long time ({@code lt.duration}, 1,800 s by default) at a
  * sustainable rate ({@code lt.rate}, 1.6 documents/s by default: half the peak), to show that
@@ -25,19 +18,7 @@ public final class SoakSimulation extends EdocSimulation {
     }
 
     private SoakSimulation(Settings s) {
-        super(s, List.of(
-                new Traffic.Phase("ramp-up", 0, s.rampUpSeconds() * 1000L, s.rate() * 0.55),
-                new Traffic.Phase("steady", s.rampUpSeconds() * 1000L, (s.rampUpSeconds() + s.durationSeconds()) * 1000L, s.rate()),
-                new Traffic.Phase("drain", (s.rampUpSeconds() + s.durationSeconds()) * 1000L,
-                        (s.rampUpSeconds() + s.durationSeconds() + s.drainSeconds()) * 1000L, 0)));
-        setUp(
-                senders().injectOpen(
-                                rampUsersPerSec(s.rate() / 10).to(s.rate()).during(Duration.ofSeconds(s.rampUpSeconds())),
-                                constantUsersPerSec(s.rate()).during(Duration.ofSeconds(s.durationSeconds())).randomized())
-                        .protocols(senderProtocol()),
-                receivers().injectOpen(atOnceUsers(2 * traffic.systems.size())).protocols(receiverProtocol())
-                        .andThen(verification(true).injectOpen(atOnceUsers(1)).protocols(verificationProtocol())))
-                .assertions(assertions(true))
-                .maxDuration(Duration.ofSeconds(s.rampUpSeconds() + s.durationSeconds() + s.drainSeconds() + 120L));
+        super(s, steadyPhases(s));
+        setUpSteady(s, true);
     }
 }

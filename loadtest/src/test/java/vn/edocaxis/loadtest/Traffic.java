@@ -72,6 +72,10 @@ final class Traffic {
     final AtomicLong documentDeliveriesAnswered = new AtomicLong();
     /** The latest pending count each receiver read (GET /v1/inbox/count), by "system/kind". */
     final Map<String, Long> pendingBySystem = new ConcurrentHashMap<>();
+    /** When each receiver's pending count was read (a count read before the last answer is stale). */
+    final Map<String, Long> pendingCountedAt = new ConcurrentHashMap<>();
+    /** When a document delivery was last answered (its statuses accepted): new status deliveries may follow. */
+    volatile long lastAnsweredMillis;
     /** Recent documents per sending system, for the sent-view step: documentId -> number of deliveries. */
     final Map<String, Map.Entry<String, Integer>> lastSentBySystem = new ConcurrentHashMap<>();
 
@@ -415,7 +419,9 @@ final class Traffic {
         }
         boolean answered = sendersInFlight.get() == 0 && documentDeliveriesAnswered.get() >= documentDeliveriesAnnounced.get();
         Long pending = pendingBySystem.get(receiver);
-        return !(answered && pending != null && pending == 0);
+        Long countedAt = pendingCountedAt.get(receiver);
+        // the count must be younger than the last answer, or statuses sent after it would be left behind
+        return !(answered && pending != null && pending == 0 && countedAt != null && countedAt > lastAnsweredMillis);
     }
 
     /** Long-poll wait: the configured one, cut short near the end of the drain. */
