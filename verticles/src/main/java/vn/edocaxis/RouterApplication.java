@@ -161,9 +161,15 @@ public final class RouterApplication implements AutoCloseable {
             vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(metricsOptions))
                     .withMetrics(new MicrometerMetricsFactory(metrics)).build();
 
-            Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.database().poolSize()).setName("main"))
+            // No connection-wait timer (connectionTimeout 0): in Vert.x SQL client 5.0.10 the timer of a
+            // waiter already served can still fire ("Promise already completed" in
+            // SqlConnectionPool$1PoolRequest), and once under load that left the pool handing out
+            // nothing for 30 s, until every waiter timed out (503s in the Gatling ramp,
+            // docs/BENCHMARKS.md). Waits are bounded by the clients' and the HTTP idle timeouts.
+            Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.database().poolSize()).setName("main")
+                            .setConnectionTimeout(0))
                     .connectingTo(new PgConnectOptions(connect).setMetricsName("main")).using(vertx).build();
-            Pool uploadPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.database().uploadPoolSize())
+            Pool uploadPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.database().uploadPoolSize()).setConnectionTimeout(0)
                             .setName("uploads").setMaxWaitQueueSize(-1))
                     .connectingTo(new PgConnectOptions(connect).setMetricsName("uploads")).using(vertx).build();
 
