@@ -3,10 +3,12 @@ package vn.edocaxis.verticles;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.edocaxis.service.AuditService;
@@ -31,9 +33,6 @@ public final class HousekeepingVerticle extends VerticleBase {
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong dead = new AtomicLong();
     private final AtomicReference<Double> oldestPending = new AtomicReference<>(0.0);
-    private boolean sealing;
-    private boolean rolling;
-    private boolean reading;
 
     public HousekeepingVerticle(AuditService audit, StatsService stats, Duration sealInterval, Duration statsInterval,
                                 DeliveryService deliveries, Duration queueInterval, MeterRegistry meters) {
@@ -54,53 +53,35 @@ public final class HousekeepingVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        vertx.setPeriodic(sealInterval.toMillis(), t -> seal());
-        vertx.setPeriodic(statsInterval.toMillis(), t -> rollUp());
-        readQueue();
-        vertx.setPeriodic(queueInterval.toMillis(), t -> readQueue());
+        every(sealInterval, "sealing the audit trail", audit::sealAll, false);
+        every(statsInterval, "rolling up statistics", stats::rollUp, false);
+        every(queueInterval, "reading the delivery queue", () -> deliveries.queueFigures().map(q -> {
+            pending.set(q.pending());
+            dead.set(q.dead());
+            oldestPending.set(q.oldestPendingSeconds());
+            return q;
+        }), true);
         return Future.succeededFuture();
     }
 
-    private void readQueue() {
-        if (reading) {
-            return;
-        }
-        reading = true;
-        deliveries.queueFigures().onComplete(ar -> {
-            reading = false;
-            if (ar.failed()) {
-                LOG.warn("reading the delivery queue failed: {}", ar.cause().toString());
+    /** Runs {@code job} every {@code interval} (and at once if {@code now}), never two runs at a time. */
+    private void every(Duration interval, String what, Supplier<Future<?>> job, boolean now) {
+        boolean[] running = {false};
+        Handler<Long> tick = t -> {
+            if (running[0]) {
                 return;
             }
-            pending.set(ar.result().pending());
-            dead.set(ar.result().dead());
-            oldestPending.set(ar.result().oldestPendingSeconds());
-        });
-    }
-
-    private void seal() {
-        if (sealing) {
-            return;
+            running[0] = true;
+            job.get().onComplete(ar -> {
+                running[0] = false;
+                if (ar.failed()) {
+                    LOG.warn("{} failed: {}", what, ar.cause().toString());
+                }
+            });
+        };
+        if (now) {
+            tick.handle(-1L);
         }
-        sealing = true;
-        audit.sealAll().onComplete(ar -> {
-            sealing = false;
-            if (ar.failed()) {
-                LOG.warn("sealing the audit trail failed: {}", ar.cause().toString());
-            }
-        });
-    }
-
-    private void rollUp() {
-        if (rolling) {
-            return;
-        }
-        rolling = true;
-        stats.rollUp().onComplete(ar -> {
-            rolling = false;
-            if (ar.failed()) {
-                LOG.warn("rolling up statistics failed: {}", ar.cause().toString());
-            }
-        });
+        vertx.setPeriodic(interval.toMillis(), tick);
     }
 }
