@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
 /**
  * Who on this node waits for new deliveries of which system: long-polls and event streams. The
@@ -30,12 +31,23 @@ public final class DeliveryWakeups {
         private final String systemId;
         private final Context context;
         private final Runnable action;
+        private final Predicate<String> interest;
         private final AtomicBoolean scheduled = new AtomicBoolean();
 
-        Waiter(String systemId, Context context, Runnable action) {
+        Waiter(String systemId, Context context, Runnable action, Predicate<String> interest) {
             this.systemId = systemId;
             this.context = context;
             this.action = action;
+            this.interest = interest;
+        }
+
+        boolean wants(Collection<String> systemIds) {
+            for (String id : systemIds) {
+                if (interest.test(id)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         void wake() {
@@ -59,18 +71,26 @@ public final class DeliveryWakeups {
 
     /** Runs {@code action} on the calling context after every wake-up for the system, until cancelled. */
     public Subscription onDelivery(String systemId, Runnable action) {
+        return subscribe(systemId, action, id -> true);
+    }
+
+    /**
+     * Runs {@code action} on the calling context after every wake-up that names a system
+     * {@code interest} accepts, until cancelled (the push worker: systems with a push endpoint).
+     * {@link #wakeAll} runs it regardless.
+     */
+    public Subscription onAnyDelivery(Predicate<String> interest, Runnable action) {
+        return subscribe(ANY, action, interest);
+    }
+
+    private Subscription subscribe(String systemId, Runnable action, Predicate<String> interest) {
         Context context = Vertx.currentContext();
         if (context == null) {
             throw new IllegalStateException("subscribe from a Vert.x context");
         }
-        Waiter waiter = new Waiter(systemId, context, action);
+        Waiter waiter = new Waiter(systemId, context, action, interest);
         bySystem.computeIfAbsent(systemId, k -> ConcurrentHashMap.newKeySet()).add(waiter);
         return waiter;
-    }
-
-    /** Runs {@code action} on the calling context after every wake-up, whatever the system (the push worker). */
-    public Subscription onAnyDelivery(Runnable action) {
-        return onDelivery(ANY, action);
     }
 
     /**
@@ -94,7 +114,11 @@ public final class DeliveryWakeups {
     public void wake(Collection<String> systemIds) {
         Set<Waiter> any = bySystem.get(ANY);
         if (any != null && !systemIds.isEmpty()) {
-            any.forEach(Waiter::wake);
+            for (Waiter waiter : any) {
+                if (waiter.wants(systemIds)) {
+                    waiter.wake();
+                }
+            }
         }
         for (String systemId : systemIds) {
             Set<Waiter> waiters = bySystem.get(systemId);

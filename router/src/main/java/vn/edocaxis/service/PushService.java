@@ -53,6 +53,15 @@ public final class PushService {
         return policy;
     }
 
+    /**
+     * Whether new deliveries to the system may be due for a push, by this node's registry: the
+     * push worker is woken only for those. A system whose endpoint was just set on another node,
+     * before this node's registry shows it, is found at the worker's next poll.
+     */
+    public boolean pushesTo(String systemId) {
+        return registry.snapshot().system(systemId).map(system -> system.pushUrl() != null).orElse(true);
+    }
+
     public Future<List<PushRepository.Claimed>> claim(int limit) {
         return pushes.claim(limit, policy.lease());
     }

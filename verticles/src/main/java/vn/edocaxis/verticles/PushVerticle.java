@@ -80,7 +80,7 @@ public final class PushVerticle extends VerticleBase {
             options.setTrustOptions(new PemTrustOptions().addCertPath(settings.trustedCas()));
         }
         client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(8));
-        subscription = wakeups.onAnyDelivery(this::work);
+        subscription = wakeups.onAnyDelivery(pushes::pushesTo, this::work);
         work();
         return Future.succeededFuture();
     }
