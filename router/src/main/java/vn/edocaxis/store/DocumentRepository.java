@@ -57,47 +57,77 @@ public final class DocumentRepository {
      * one (see {@link #resolveConflict}); the others are committed regardless.
      */
     public Future<List<Optional<StoredDocument>>> insertBatch(List<Pending> batch) {
-        return pool.withTransaction(conn -> insertRows(conn, batch));
+        return pool.withConnection(conn -> insertRows(conn, batch, true));
     }
 
-    private static Future<List<Optional<StoredDocument>>> insertRows(SqlConnection conn, List<Pending> batch) {
+    /**
+     * Two round trips: BEGIN with the documents (a conflict skips a row, and what follows depends
+     * on which were stored), then everything else in one pipelined flight ending with COMMIT:
+     * chunks, status effects, the delivery-id lock, deliveries with their audit lines and the
+     * notification. The lock is held until commit; as the COMMIT is already on its way, that is
+     * only as long as PostgreSQL takes to run the tail of the flight, never a round trip to this
+     * node (whose event loop may be busy). A statement that fails aborts the transaction and turns
+     * the COMMIT into a rollback; its failure fails the batch.
+     *
+     * @param transaction whether to open and commit the transaction here (else the caller's is used)
+     */
+    private static Future<List<Optional<StoredDocument>>> insertRows(SqlConnection conn, List<Pending> batch, boolean transaction) {
         List<NewDocument> documents = batch.stream().map(Pending::document).toList();
-        return conn.preparedQuery(Sql.INSERT_DOCUMENTS).execute(documentColumns(documents)).compose(inserted -> {
-            Map<UUID, Instant> committed = new HashMap<>();
-            for (Row row : inserted) {
-                committed.put(row.getUUID("id"), row.getOffsetDateTime("received_at").toInstant());
-            }
-            List<UUID> chunkDocs = new ArrayList<>();
-            List<Integer> chunkSeqs = new ArrayList<>();
-            List<Buffer> chunkData = new ArrayList<>();
-            for (Pending p : batch) {
-                if (p.chunk() != null && committed.containsKey(p.document().id())) {
-                    chunkDocs.add(p.document().id());
-                    chunkSeqs.add(p.document().chunkCount() - 1);
-                    chunkData.add(p.chunk());
-                }
-            }
-            Future<?> chunks = chunkDocs.isEmpty() ? Future.succeededFuture()
-                    : conn.preparedQuery(Sql.INSERT_CHUNKS).execute(Tuple.of(chunkDocs.toArray(new UUID[0]),
-                            chunkSeqs.toArray(new Integer[0]), chunkData.toArray(new Buffer[0])));
-            List<NewDocument> stored = documents.stream().filter(d -> committed.containsKey(d.id())).toList();
-            Map<UUID, List<Long>> withdrawn = new HashMap<>();
-            return chunks
-                    .compose(v -> withdraw(conn, stored, withdrawn))
-                    .compose(recipients -> insertDeliveries(conn, recipients, committed))
-                    .compose(deliveries -> applyStatuses(conn, stored)
-                            .compose(v -> AuditEntry.append(conn, audit(stored, deliveries, withdrawn)))
-                            .map(deliveries))
-                    .map(deliveries -> {
-                        List<Optional<StoredDocument>> results = new ArrayList<>(documents.size());
-                        for (NewDocument d : documents) {
-                            Instant at = committed.get(d.id());
-                            results.add(at == null ? Optional.empty() : Optional.of(new StoredDocument(d.id(), d.senderSystemId(), at,
-                                    deliveries.getOrDefault(d.id(), List.of()), false)));
+        Future<?> begin = transaction ? conn.query("BEGIN").execute() : Future.succeededFuture();
+        boolean[] ended = {false};
+        Future<List<Optional<StoredDocument>>> work = conn.preparedQuery(Sql.INSERT_DOCUMENTS).execute(documentColumns(documents))
+                .compose(inserted -> {
+                    Map<UUID, Instant> committed = new HashMap<>();
+                    for (Row row : inserted) {
+                        committed.put(row.getUUID("id"), row.getOffsetDateTime("received_at").toInstant());
+                    }
+                    List<UUID> chunkDocs = new ArrayList<>();
+                    List<Integer> chunkSeqs = new ArrayList<>();
+                    List<Buffer> chunkData = new ArrayList<>();
+                    for (Pending p : batch) {
+                        if (p.chunk() != null && committed.containsKey(p.document().id())) {
+                            chunkDocs.add(p.document().id());
+                            chunkSeqs.add(p.document().chunkCount() - 1);
+                            chunkData.add(p.chunk());
                         }
-                        return results;
+                    }
+                    Future<?> chunks = chunkDocs.isEmpty() ? Future.succeededFuture()
+                            : conn.preparedQuery(Sql.INSERT_CHUNKS).execute(Tuple.of(chunkDocs.toArray(new UUID[0]),
+                                    chunkSeqs.toArray(new Integer[0]), chunkData.toArray(new Buffer[0])));
+                    List<NewDocument> stored = documents.stream().filter(d -> committed.containsKey(d.id())).toList();
+                    Future<Void> statuses = applyStatuses(conn, stored);
+                    Map<UUID, List<Long>> withdrawn = new HashMap<>();
+                    // without revokes in the batch, withdraw() is complete already and the rest goes out at once
+                    return withdraw(conn, stored, withdrawn).compose(recipients -> {
+                        Future<Map<UUID, List<StoredDocument.Delivery>>> deliveries = stored.isEmpty()
+                                ? Future.succeededFuture(Map.of())
+                                : insertDeliveries(conn, recipients, committed, audit(stored, withdrawn));
+                        Future<?> commit = Future.succeededFuture();
+                        if (transaction) {
+                            ended[0] = true;
+                            commit = conn.query("COMMIT").execute();
+                        }
+                        return Future.join(List.of(begin, chunks, statuses, deliveries, commit))
+                                .map(v -> results(documents, committed, deliveries.result()));
                     });
-        });
+                });
+        if (!transaction) {
+            return work;
+        }
+        // failed before the COMMIT was sent: the transaction is still open on this connection
+        return work.recover(failure -> ended[0] ? Future.failedFuture(failure)
+                : conn.query("ROLLBACK").execute().transform(rolledBack -> Future.failedFuture(failure)));
+    }
+
+    private static List<Optional<StoredDocument>> results(List<NewDocument> documents, Map<UUID, Instant> committed,
+                                                          Map<UUID, List<StoredDocument.Delivery>> deliveries) {
+        List<Optional<StoredDocument>> results = new ArrayList<>(documents.size());
+        for (NewDocument d : documents) {
+            Instant at = committed.get(d.id());
+            results.add(at == null ? Optional.empty() : Optional.of(new StoredDocument(d.id(), d.senderSystemId(), at,
+                    deliveries.getOrDefault(d.id(), List.of()), false)));
+        }
+        return results;
     }
 
     /**
@@ -138,16 +168,16 @@ public final class DocumentRepository {
                 : conn.preparedQuery(Sql.APPLY_STATUS).executeBatch(params).mapEmpty();
     }
 
-    private static List<AuditEntry> audit(List<NewDocument> stored, Map<UUID, List<StoredDocument.Delivery>> deliveries,
-                                          Map<UUID, List<Long>> withdrawn) {
-        List<AuditEntry> entries = new ArrayList<>(stored.size());
+    /**
+     * The audit lines of stored documents (each gets its deliveries added by the statement that
+     * inserts them, see {@link Sql#INSERT_DELIVERIES}), and of the deliveries revokes withdrew.
+     */
+    private static List<DocumentAudit> audit(List<NewDocument> stored, Map<UUID, List<Long>> withdrawn) {
+        List<DocumentAudit> entries = new ArrayList<>(stored.size());
         for (NewDocument d : stored) {
-            io.vertx.core.json.JsonArray ids = new io.vertx.core.json.JsonArray();
-            deliveries.getOrDefault(d.id(), List.of()).forEach(x -> ids.add(new io.vertx.core.json.JsonObject()
-                    .put("id", x.id()).put("unit", x.unitCode())));
             io.vertx.core.json.JsonObject details = new io.vertx.core.json.JsonObject().put("from", d.fromUnit())
                     .put("documentId", d.edxmlDocumentId()).put("sha256", java.util.HexFormat.of().formatHex(d.sha256()))
-                    .put("size", d.size()).put("deliveries", ids).put("signature", d.signature().status());
+                    .put("size", d.size()).put("signature", d.signature().status());
             if (d.originalId() != null) {
                 details.put("original", d.originalId().toString()).put("businessType", d.businessDocType());
             }
@@ -155,51 +185,73 @@ public final class DocumentRepository {
                 details.put("statusCode", d.statusCode()).put("about", String.valueOf(d.responseForId()))
                         .put("recipient", d.statusRecipient());
             }
-            entries.add(new AuditEntry(d.senderSystemId(), d.kind() == PackageKind.STATUS ? "status.accepted" : "document.accepted",
-                    d.id().toString(), details));
+            entries.add(new DocumentAudit(d.id(), new AuditEntry(d.senderSystemId(),
+                    d.kind() == PackageKind.STATUS ? "status.accepted" : "document.accepted", d.id().toString(), details)));
             List<Long> gone = withdrawn.get(d.id());
             if (gone != null && !gone.isEmpty()) {
-                entries.add(new AuditEntry(d.senderSystemId(), "delivery.withdrawn", d.originalId().toString(),
+                entries.add(new DocumentAudit(null, new AuditEntry(d.senderSystemId(), "delivery.withdrawn", d.originalId().toString(),
                         new io.vertx.core.json.JsonObject().put("deliveries", new io.vertx.core.json.JsonArray(gone))
-                                .put("revokedBy", d.id().toString())));
+                                .put("revokedBy", d.id().toString()))));
             }
         }
         return entries;
     }
 
-    /** Inserts the deliveries; {@code committed} gets each document's commit time (its deliveries' creation). */
+    /** An audit line, and the document whose deliveries it lists (null: none). */
+    private record DocumentAudit(UUID document, AuditEntry entry) {
+    }
+
+    /**
+     * Takes the delivery-id lock and inserts the deliveries with the audit lines, and notifies the
+     * recipients' systems: three statements sent without waiting for each other's answers.
+     * {@code committed} gets each document's commit time (its deliveries' creation).
+     */
     private static Future<Map<UUID, List<StoredDocument.Delivery>>> insertDeliveries(SqlConnection conn, List<NewDocument> documents,
-                                                                                    Map<UUID, Instant> committed) {
+                                                                                    Map<UUID, Instant> committed,
+                                                                                    List<DocumentAudit> audit) {
         List<UUID> docs = new ArrayList<>();
         List<String> units = new ArrayList<>();
         List<String> systems = new ArrayList<>();
+        Set<String> notified = new TreeSet<>();
         for (NewDocument d : documents) {
             for (Recipient r : d.recipients()) {
                 docs.add(d.id());
                 units.add(r.unitCode());
                 systems.add(r.systemId());
+                notified.add(r.systemId());
             }
         }
-        Map<UUID, List<StoredDocument.Delivery>> byDocument = new HashMap<>();
-        if (docs.isEmpty()) {
-            return Future.succeededFuture(byDocument);
+        int n = audit.size();
+        UUID[] auditDocs = new UUID[n];
+        String[] actors = new String[n];
+        String[] actions = new String[n];
+        String[] subjects = new String[n];
+        Object[] details = new Object[n];
+        for (int i = 0; i < n; i++) {
+            AuditEntry e = audit.get(i).entry();
+            auditDocs[i] = audit.get(i).document();
+            actors[i] = e.actor();
+            actions[i] = e.action();
+            subjects[i] = e.subject();
+            details[i] = e.details();
         }
-        Set<String> notified = new TreeSet<>();
-        return conn.query(Sql.LOCK_DELIVERY_IDS).execute()
-                .compose(locked -> conn.preparedQuery(Sql.INSERT_DELIVERIES)
-                        .execute(Tuple.of(docs.toArray(new UUID[0]), units.toArray(new String[0]), systems.toArray(new String[0]))))
-                .compose(rows -> {
-                    for (Row row : rows) {
-                        byDocument.computeIfAbsent(row.getUUID("document_id"), k -> new ArrayList<>())
-                                .add(new StoredDocument.Delivery(row.getLong("id"), row.getString("unit_code")));
-                        notified.add(row.getString("system_id"));
-                        committed.merge(row.getUUID("document_id"), row.getOffsetDateTime("created_at").toInstant(),
-                                (a, b) -> a.isAfter(b) ? a : b);
-                    }
-                    byDocument.values().forEach(list -> list.sort((a, b) -> Long.compare(a.id(), b.id())));
-                    return conn.preparedQuery(Sql.NOTIFY_DELIVERIES).execute(Tuple.of(Notifications.payloads(notified)));
-                })
-                .map(byDocument);
+        Future<?> lock = docs.isEmpty() ? Future.succeededFuture() : conn.query(Sql.LOCK_DELIVERY_IDS).execute();
+        Future<io.vertx.sqlclient.RowSet<Row>> inserted = conn.preparedQuery(Sql.INSERT_DELIVERIES).execute(Tuple.of(
+                docs.toArray(new UUID[0]), units.toArray(new String[0]), systems.toArray(new String[0]),
+                auditDocs, actors, actions, subjects, details));
+        Future<?> notify = notified.isEmpty() ? Future.succeededFuture()
+                : conn.preparedQuery(Sql.NOTIFY_DELIVERIES).execute(Tuple.of(Notifications.payloads(notified)));
+        return Future.all(lock, inserted, notify).map(v -> {
+            Map<UUID, List<StoredDocument.Delivery>> byDocument = new HashMap<>();
+            for (Row row : inserted.result()) {
+                byDocument.computeIfAbsent(row.getUUID("document_id"), k -> new ArrayList<>())
+                        .add(new StoredDocument.Delivery(row.getLong("id"), row.getString("unit_code")));
+                committed.merge(row.getUUID("document_id"), row.getOffsetDateTime("created_at").toInstant(),
+                        (a, b) -> a.isAfter(b) ? a : b);
+            }
+            byDocument.values().forEach(list -> list.sort((a, b) -> Long.compare(a.id(), b.id())));
+            return byDocument;
+        });
     }
 
     private static Tuple documentColumns(List<NewDocument> documents) {
@@ -359,7 +411,7 @@ public final class DocumentRepository {
          */
         public Future<Optional<StoredDocument>> commit(NewDocument document) {
             ended = true;
-            return insertRows(conn, List.of(new Pending(document, null)))
+            return insertRows(conn, List.of(new Pending(document, null)), false)
                     .compose(results -> results.get(0).isPresent()
                             ? tx.commit().map(results.get(0))
                             : tx.rollback().map(Optional.<StoredDocument>empty()))

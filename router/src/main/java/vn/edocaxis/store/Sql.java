@@ -87,13 +87,24 @@ final class Sql {
     static final String LOCK_DELIVERY_IDS = "select pg_advisory_xact_lock(7302)";
 
     // created_at is read from the clock, not the transaction start: with the lock above held, the
-    // commit follows within the time of the statement and the WAL flush.
+    // commit follows within the time of the statement and the WAL flush. The same statement writes
+    // the audit lines ($4..$8), each document's with its deliveries (id and unit, by id).
     static final String INSERT_DELIVERIES =
-            "insert into delivery (document_id, unit_code, system_id, next_attempt_at, created_at)"
-                    + " select r.d, r.u, r.s, case when cs.push_url is not null then now() end, clock_timestamp()"
-                    + " from unnest($1::uuid[], $2::text[], $3::text[]) with ordinality as r(d, u, s, n)"
-                    + " join connected_system cs on cs.id = r.s order by r.n"
-                    + " returning id, document_id, unit_code, system_id, created_at";
+            "with ins as (insert into delivery (document_id, unit_code, system_id, next_attempt_at, created_at)"
+                    + "   select r.d, r.u, r.s, case when cs.push_url is not null then now() end, clock_timestamp()"
+                    + "   from unnest($1::uuid[], $2::text[], $3::text[]) with ordinality as r(d, u, s, n)"
+                    + "   join connected_system cs on cs.id = r.s order by r.n"
+                    + "   returning id, document_id, unit_code, system_id, created_at),"
+                    + " per_document as (select document_id,"
+                    + "   jsonb_agg(jsonb_build_object('id', id, 'unit', unit_code) order by id) as deliveries"
+                    + "   from ins group by document_id),"
+                    + " log as (insert into audit_log (actor, action, subject, details)"
+                    + "   select a.actor, a.action, a.subject, case when a.doc is null then a.details"
+                    + "     else a.details || jsonb_build_object('deliveries', coalesce(p.deliveries, '[]'::jsonb)) end"
+                    + "   from unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::jsonb[]) with ordinality"
+                    + "     as a(doc, actor, action, subject, details, n)"
+                    + "   left join per_document p on p.document_id = a.doc order by a.n)"
+                    + " select id, document_id, unit_code, system_id, created_at from ins";
 
     // A revoke withdraws the original's deliveries nobody downloaded yet; their units get no revoke.
     static final String WITHDRAW_UNDOWNLOADED =

@@ -74,6 +74,11 @@ class DocumentFlowTest {
                 .containsExactly("000.00.00.H41", "000.00.00.H14");
         assertThat(submitted.getHeader("Location")).isEqualTo("/v1/documents/" + receipt.getString("documentId"));
         long toNghean = deliveryFor(receipt, "000.00.00.H41");
+        // the audit line of the acceptance lists the same deliveries, by id
+        String documentId = receipt.getString("documentId");
+        assertThat(router.db.number("select count(*) from audit_log where action = 'document.accepted' and subject = '" + documentId
+                + "' and details -> 'deliveries' = '[{\"id\": " + toNghean + ", \"unit\": \"000.00.00.H41\"}, {\"id\": "
+                + deliveryFor(receipt, "000.00.00.H14") + ", \"unit\": \"000.00.00.H14\"}]'::jsonb")).isEqualTo(1);
 
         JsonArray pending = inbox("nghean");
         assertThat(pending).extracting(o -> ((JsonObject) o).getLong("deliveryId")).contains(toNghean);
