@@ -1,10 +1,12 @@
 package vn.edocaxis;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -86,14 +88,16 @@ public final class RouterApplication implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RouterApplication.class);
 
     /**
-     * Response times get fixed histogram buckets, so that Prometheus can compute quantiles across
-     * nodes (histogram_quantile over vertx_http_server_response_time_seconds_bucket) at a dozen
-     * series per route and code.
+     * Response times and the group committer's times get fixed histogram buckets, so that
+     * Prometheus can compute quantiles across nodes (histogram_quantile over
+     * vertx_http_server_response_time_seconds_bucket) at a dozen series per route and code.
      */
+    private static final java.util.Set<String> TIMED = java.util.Set.of("vertx.http.server.response.time",
+            "edoc.group.commit.batch", "edoc.group.commit.wait");
     private static final MeterFilter LATENCY_BUCKETS = new MeterFilter() {
         @Override
         public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-            if (!id.getName().equals("vertx.http.server.response.time")) {
+            if (!TIMED.contains(id.getName())) {
                 return config;
             }
             double[] seconds = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
@@ -177,8 +181,27 @@ public final class RouterApplication implements AutoCloseable {
             Registry registryCache = new Registry(registryRepository);
             RegistryService registry = new RegistryService(registryRepository, registryCache);
             DocumentRepository documents = new DocumentRepository(pool, uploadPool);
+            Timer batchTime = Timer.builder("edoc.group.commit.batch")
+                    .description("Batch transactions of the group committer, from start to commit").register(metrics);
+            DistributionSummary batchSize = DistributionSummary.builder("edoc.group.commit.batch.documents")
+                    .description("Documents per batch transaction").serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
+                    .register(metrics);
+            Timer commitWait = Timer.builder("edoc.group.commit.wait")
+                    .description("Documents from joining the group committer's queue to their commit").register(metrics);
             GroupCommitter committer = new GroupCommitter(documents, vertx.getOrCreateContext(), new GroupCommitter.Limits(
-                    config.storage().batchMaxDocuments(), config.storage().batchMaxBytes(), config.storage().batchMaxInFlight()));
+                    config.storage().batchMaxDocuments(), config.storage().batchMaxBytes(), config.storage().batchMaxInFlight()),
+                    new GroupCommitter.Observer() {
+                        @Override
+                        public void batch(int documentCount, long nanos) {
+                            batchTime.record(nanos, TimeUnit.NANOSECONDS);
+                            batchSize.record(documentCount);
+                        }
+
+                        @Override
+                        public void committed(long nanos) {
+                            commitWait.record(nanos, TimeUnit.NANOSECONDS);
+                        }
+                    });
             FunctionCounter.builder("edoc.group.commit.batches", committer, GroupCommitter::batches)
                     .description("Batch transactions of the group committer").register(metrics);
             FunctionCounter.builder("edoc.group.commit.documents", committer, GroupCommitter::batchedDocuments)

@@ -36,7 +36,24 @@ public final class GroupCommitter {
         public static final Limits DEFAULT = new Limits(256, 8L * 1024 * 1024, 2);
     }
 
-    private record Item(DocumentRepository.Pending pending, Promise<Optional<StoredDocument>> promise, Context caller) {
+    /** Told the time of each batch transaction and of each document from queued to committed (for metrics). */
+    public interface Observer {
+        Observer NONE = new Observer() {
+            @Override
+            public void batch(int documents, long nanos) {
+            }
+
+            @Override
+            public void committed(long nanos) {
+            }
+        };
+
+        void batch(int documents, long nanos);
+
+        void committed(long nanos);
+    }
+
+    private record Item(DocumentRepository.Pending pending, Promise<Optional<StoredDocument>> promise, Context caller, long queuedAt) {
 
         /** Completes on the caller's context, whose state the callbacks touch. */
         void complete(Optional<StoredDocument> result, Throwable failure) {
@@ -61,12 +78,18 @@ public final class GroupCommitter {
     private final ArrayDeque<Item> queue = new ArrayDeque<>();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong batchedDocuments = new AtomicLong();
+    private final Observer observer;
     private int inFlight;
 
     public GroupCommitter(DocumentRepository documents, Context context, Limits limits) {
+        this(documents, context, limits, Observer.NONE);
+    }
+
+    public GroupCommitter(DocumentRepository documents, Context context, Limits limits, Observer observer) {
         this.documents = documents;
         this.context = context;
         this.limits = limits;
+        this.observer = observer;
     }
 
     /**
@@ -75,7 +98,7 @@ public final class GroupCommitter {
      */
     public Future<Optional<StoredDocument>> commit(NewDocument document, Buffer chunk) {
         Promise<Optional<StoredDocument>> promise = Promise.promise();
-        Item item = new Item(new DocumentRepository.Pending(document, chunk), promise, Vertx.currentContext());
+        Item item = new Item(new DocumentRepository.Pending(document, chunk), promise, Vertx.currentContext(), System.nanoTime());
         context.runOnContext(v -> {
             queue.add(item);
             flush();
@@ -114,9 +137,13 @@ public final class GroupCommitter {
     }
 
     private Future<Void> write(List<Item> batch) {
+        long start = System.nanoTime();
         return documents.insertBatch(batch.stream().map(Item::pending).toList())
                 .map(results -> {
+                    long end = System.nanoTime();
+                    observer.batch(batch.size(), end - start);
                     for (int i = 0; i < batch.size(); i++) {
+                        observer.committed(end - batch.get(i).queuedAt());
                         batch.get(i).complete(results.get(i), null);
                     }
                     return (Void) null;
