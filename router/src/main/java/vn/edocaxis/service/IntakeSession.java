@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,10 @@ final class IntakeSession {
 
     private ReadStream<Buffer> body;
     private long size;
-    private Buffer current = Buffer.buffer();
+    // Received bytes not yet cut into a chunk, one exact-size copy per piece received (a growing
+    // buffer would reallocate its way up to the chunk size for every package).
+    private final ArrayDeque<Buffer> pieces = new ArrayDeque<>();
+    private int pendingBytes;
     private int chunksWritten;
     private Future<LargeUpload> upload;
     private int writesInFlight;
@@ -113,15 +117,39 @@ final class IntakeSession {
                         Map.of("limit", limits.maxPackageBytes()));
             }
             scanner.feed(data);
-            current.appendBuffer(data);
-            while (current.length() >= limits.chunkBytes()) {
-                Buffer full = current.getBuffer(0, limits.chunkBytes());
-                current = current.getBuffer(limits.chunkBytes(), current.length());
-                writeChunk(full);
+            if (data.length() > 0) {
+                pieces.add(data.copy());
+                pendingBytes += data.length();
+            }
+            while (pendingBytes >= limits.chunkBytes()) {
+                writeChunk(cut(limits.chunkBytes()));
             }
         } catch (RuntimeException e) {
             fail(e);
         }
+    }
+
+    /** The next {@code n} received bytes as one buffer: the piece itself when it is exactly that, else one copy. */
+    private Buffer cut(int n) {
+        Buffer first = pieces.peek();
+        if (first != null && first.length() == n) {
+            pieces.poll();
+            pendingBytes -= n;
+            return first;
+        }
+        Buffer out = Buffer.buffer(n);
+        while (out.length() < n) {
+            Buffer piece = pieces.poll();
+            int need = n - out.length();
+            if (piece.length() <= need) {
+                out.appendBuffer(piece);
+            } else {
+                out.appendBuffer(piece, 0, need);
+                pieces.addFirst(piece.getBuffer(need, piece.length()));
+            }
+        }
+        pendingBytes -= n;
+        return out;
     }
 
     /**
@@ -215,7 +243,7 @@ final class IntakeSession {
     }
 
     private NewDocument newDocument(PackageHeader header, IntakeService.Routed routed, byte[] digest, SignatureRecord signature) {
-        int chunkCount = chunksWritten + (current.length() > 0 ? 1 : 0);
+        int chunkCount = chunksWritten + (pendingBytes > 0 ? 1 : 0);
         Boolean codeKnown = header.kind() == PackageKind.STATUS ? !validator.unknownStatusCode() : null;
         return new NewDocument(documentId, header.kind(), caller.systemId(), header.fromOrganId(),
                 header.documentId(), routed.responseForId(), header.statusCode(), businessDocType(header),
@@ -225,10 +253,10 @@ final class IntakeSession {
 
     private Future<StoredDocument> store(NewDocument document) {
         Future<Optional<StoredDocument>> stored;
+        Buffer last = cut(pendingBytes);
         if (upload == null) {
-            stored = committer.commit(document, current);
+            stored = committer.commit(document, last);
         } else {
-            Buffer last = current;
             int seq = chunksWritten;
             stored = upload.compose(u -> (last.length() > 0 ? u.writeChunk(seq, last) : Future.<Void>succeededFuture())
                     .compose(v -> u.commit(document)));

@@ -623,7 +623,7 @@ public final class StreamingSignatureVerifier implements XmlEventListener {
     private byte[] canonicalSignedInfo(C14n c14n, List<String> prefixes) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Canonicalizer c = new Canonicalizer(c14n.exclusive, c14n.withComments, true, prefixes,
-                new Utf8Writer((b, off, len) -> bytes.write(b, off, len)));
+                new Utf8Writer((b, off, len) -> bytes.write(b, off, len), 2048));
         for (int d = 1; d <= SIGNATURE_DEPTH; d++) {
             String[] ns = pathNamespaces[d];
             for (int i = 0; i < ns.length; i += 2) {

@@ -20,16 +20,24 @@ final class Utf8Writer {
 
     private static final int SIZE = 16 * 1024;
     /** Room kept free before each character: the longest escape or UTF-8 sequence is 6 bytes. */
-    private static final int LIMIT = SIZE - 8;
+    private static final int ROOM = 8;
 
-    private final byte[] buf = new byte[SIZE];
+    private final byte[] buf;
+    private final int limit;
     private int pos;
     private char pendingHigh;
     private Sink sink;
     private long written;
 
     Utf8Writer(Sink sink) {
+        this(sink, SIZE);
+    }
+
+    /** With an output buffer of {@code size} bytes (at least 64): small for small outputs such as a SignedInfo. */
+    Utf8Writer(Sink sink, int size) {
         this.sink = sink;
+        this.buf = new byte[Math.max(64, size)];
+        this.limit = buf.length - ROOM;
     }
 
     void sink(Sink newSink) {
@@ -51,7 +59,7 @@ final class Utf8Writer {
     }
 
     void ascii(char c) {
-        if (pos >= LIMIT) {
+        if (pos >= limit) {
             flush();
         }
         buf[pos++] = (byte) c;
@@ -75,7 +83,7 @@ final class Utf8Writer {
         byte[] b = buf;
         int p = pos;
         for (int i = offset, end = offset + length; i < end; i++) {
-            if (p >= LIMIT) {
+            if (p >= limit) {
                 pos = p;
                 flush();
                 p = 0;
@@ -101,7 +109,7 @@ final class Utf8Writer {
     /** An attribute or namespace value, with the attribute escapes. */
     void attribute(String s) {
         for (int i = 0, n = s.length(); i < n; i++) {
-            if (pos >= LIMIT) {
+            if (pos >= limit) {
                 flush();
             }
             char c = s.charAt(i);
@@ -125,7 +133,7 @@ final class Utf8Writer {
     }
 
     private void put(char c) {
-        if (pos >= LIMIT) {
+        if (pos >= limit) {
             flush();
         }
         byte[] b = buf;
