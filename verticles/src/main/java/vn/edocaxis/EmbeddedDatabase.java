@@ -33,6 +33,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setServerConfig("fsync", "on")
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("listen_addresses", "127.0.0.1")
+                    // PostgreSQL's 128 MB default makes backends evict dirty pages under a steady
+                    // stream of packages, which the kernel then writes out in bursts that stall
+                    // commits (WAL flushes) for tens of milliseconds; shared memory is only taken
+                    // as it is used. Backends that still write ask for write-back every 256 kB.
+                    .setServerConfig("shared_buffers", "1GB")
+                    .setServerConfig("backend_flush_after", "256kB")
                     .start();
             return new EmbeddedDatabase(postgres);
         } catch (IOException e) {
