@@ -5,6 +5,8 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.io.BufferedReader;
@@ -34,6 +36,9 @@ final class BenchRouter implements AutoCloseable {
     final int opsPort = freePort();
     final int dbPort = freePort();
     private final Process process;
+    // HTTP/1.1: the JDK client's default h2c upgrade attempt has hung against the ops port
+    private final java.net.http.HttpClient metricsClient = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(5)).build();
 
     BenchRouter(Path jar, String heap, String options) throws Exception {
         work = Files.createTempDirectory("edoc-bench");
@@ -84,10 +89,14 @@ final class BenchRouter implements AutoCloseable {
         return process.pid();
     }
 
-    /** A Vert.x client with a demo system's certificate, keep-alive. */
+    /**
+     * A Vert.x client with a demo system's certificate, keep-alive, TLS by BoringSSL when it loads
+     * (the JDK's TLS costs the generator, which shares the machine with the router, more CPU).
+     */
     HttpClient client(Vertx vertx, String system, int connections) {
         Path systems = pki().resolve("systems");
         return vertx.createHttpClient(new HttpClientOptions().setSsl(true).setVerifyHost(true).setKeepAlive(true).setTcpNoDelay(true)
+                        .setSslEngineOptions(OpenSSLEngineOptions.isAvailable() ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions())
                         .setTrustOptions(new PemTrustOptions().addCertPath(pki().resolve("ca.crt").toString()))
                         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(systems.resolve(system + ".crt").toString())
                                 .setKeyPath(systems.resolve(system + ".key").toString())),
@@ -111,13 +120,36 @@ final class BenchRouter implements AutoCloseable {
 
     long heapUsed() {
         try {
-            HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + opsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> metrics = metricsClient.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + opsPort + "/metrics")).timeout(java.time.Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
             return (long) metrics.body().lines().filter(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\""))
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
         } catch (Exception e) {
             return 0;
         }
+    }
+
+    /**
+     * A histogram of the router's metrics, summed over the series whose labels contain every one of
+     * {@code labels}: upper bound in seconds to cumulative count (empty when unreadable).
+     */
+    java.util.TreeMap<Double, Long> histogram(String name, String... labels) {
+        java.util.TreeMap<Double, Long> buckets = new java.util.TreeMap<>();
+        try {
+            HttpResponse<String> metrics = metricsClient.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + opsPort + "/metrics")).timeout(java.time.Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            metrics.body().lines().filter(l -> l.startsWith(name + "_bucket{") && java.util.Arrays.stream(labels).allMatch(l::contains))
+                    .forEach(l -> {
+                        String le = l.replaceAll("^.*le=\"([^\"]+)\".*$", "$1");
+                        double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+                        buckets.merge(bound, (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)), Long::sum);
+                    });
+        } catch (Exception e) {
+            // no figures
+        }
+        return buckets;
     }
 
     /** utime + stime (and, for the postmaster, its reaped children's) in clock ticks, from /proc. */

@@ -105,6 +105,9 @@ public final class IntakeBench {
             System.out.printf(Locale.ROOT, "  (from the actual send, generator lag excluded: p50 %.1f  p99 %.1f  p99.9 %.1f ms)%n",
                     serviceTime.getValueAtPercentile(50) / 1000.0, serviceTime.getValueAtPercentile(99) / 1000.0,
                     serviceTime.getValueAtPercentile(99.9) / 1000.0);
+            System.out.printf("  open loop p99 by second of the run (ms; started %s):", openStarted);
+            perSecond.forEach((second, h) -> System.out.printf(Locale.ROOT, " %d:%.0f", second, h.getValueAtPercentile(99) / 1000.0));
+            System.out.println();
             System.out.printf("pgbench naive baseline (%d clients, 1 tx = 1 x 10 KB row + 3 delivery rows): %.0f tx/s%n",
                     s.concurrency(), pgbench);
             System.out.printf("ratio router/pgbench: %.2f (target >= 1.0)%n", closed.rate() / pgbench);
@@ -118,7 +121,7 @@ public final class IntakeBench {
     }
 
     record Result(String name, int documents, double seconds, Histogram latency, double routerCpu, double databaseCpu,
-                  double generatorCpu, long heapMaxBytes, long errors) {
+                  double generatorCpu, long heapMaxBytes, long errors, DbFigures db, String serverView) {
         double rate() {
             return documents / seconds;
         }
@@ -132,6 +135,46 @@ public final class IntakeBench {
                 r.latency().getValueAtPercentile(99.9) / 1000.0, r.latency().getMaxValue() / 1000.0);
         System.out.printf(Locale.ROOT, "  CPU (cores busy): router %.2f, PostgreSQL %.2f, load generator %.2f; router heap max %d MiB%n",
                 r.routerCpu(), r.databaseCpu(), r.generatorCpu(), r.heapMaxBytes() >> 20);
+        System.out.println("  router's own view: " + r.serverView());
+        System.out.printf(Locale.ROOT, "  PostgreSQL: WAL %.1f KB per document (%d full-page images), checkpoints during the phase %d,"
+                        + " commits %d (%.1f documents each)%n", r.db().walBytes() / 1024.0 / r.documents(), r.db().fullPageImages(),
+                r.db().checkpoints(), r.db().commits(), r.db().commits() == 0 ? 0.0 : (double) r.documents() / r.db().commits());
+    }
+
+    /** The share of a histogram's counts within each bound up to 250 ms, between two readings. */
+    static String shares(java.util.TreeMap<Double, Long> before, java.util.TreeMap<Double, Long> after) {
+        long total = after.getOrDefault(Double.POSITIVE_INFINITY, 0L) - before.getOrDefault(Double.POSITIVE_INFINITY, 0L);
+        if (total <= 0) {
+            return "no figures";
+        }
+        StringBuilder out = new StringBuilder();
+        after.forEach((bound, count) -> {
+            if (bound <= 0.25) {
+                out.append(String.format(Locale.ROOT, " <=%.0f ms %.2f%%", bound * 1000,
+                        100.0 * (count - before.getOrDefault(bound, 0L)) / total));
+            }
+        });
+        return out.toString().trim();
+    }
+
+    /** Counters of the router's PostgreSQL (pg_stat_wal, pg_stat_bgwriter, pg_stat_database). */
+    record DbFigures(long walBytes, long fullPageImages, long checkpoints, long commits) {
+        DbFigures minus(DbFigures before) {
+            return new DbFigures(walBytes - before.walBytes, fullPageImages - before.fullPageImages,
+                    checkpoints - before.checkpoints, commits - before.commits);
+        }
+    }
+
+    DbFigures dbFigures() {
+        try {
+            String[] f = psqlValue("postgresql://postgres@127.0.0.1:" + router.dbPort + "/postgres",
+                    "select pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint, (select wal_fpi from pg_stat_wal),"
+                            + " (select checkpoints_timed + checkpoints_req from pg_stat_bgwriter),"
+                            + " (select xact_commit from pg_stat_database where datname = 'postgres')").split("\\|");
+            return new DbFigures(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]));
+        } catch (Exception e) {
+            return new DbFigures(0, 0, 0, 0);
+        }
     }
 
     // --- load -------------------------------------------------------------------------------------------------
@@ -169,6 +212,10 @@ public final class IntakeBench {
         });
     }
 
+    /** In the open loop: latency by the second of the run in which each request was due. */
+    private java.time.Instant openStarted;
+    private final java.util.TreeMap<Integer, Histogram> perSecond = new java.util.TreeMap<>();
+
     /** In the open loop: from the moment a request was actually sent (the generator's own lag excluded). */
     private final Histogram serviceTime = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
 
@@ -179,6 +226,7 @@ public final class IntakeBench {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Meter meter = new Meter();
         long begin = System.nanoTime();
+        openStarted = java.time.Instant.now();
         double intervalNanos = 1e9 / rate;
         vertx.runOnContext(v -> schedule(docs, 0, begin, intervalNanos, latency, errors, answered, done));
         done.get(30, TimeUnit.MINUTES);
@@ -197,6 +245,8 @@ public final class IntakeBench {
             submit(index, docs.get(index)).onComplete(ar -> {
                 long end = System.nanoTime();
                 synchronized (latency) {
+                    perSecond.computeIfAbsent((int) ((intended - begin) / 1_000_000_000L), k -> new Histogram(TimeUnit.SECONDS.toMicros(60), 2))
+                            .recordValue(Math.max(1, (end - intended) / 1000));
                     latency.recordValue(Math.max(1, (end - intended) / 1000));
                     serviceTime.recordValue(Math.max(1, (end - sentAt) / 1000));
                 }
@@ -231,22 +281,35 @@ public final class IntakeBench {
 
     /** CPU of the three parties and the router's heap, between construction and {@link #finish}. */
     final class Meter {
+        private final DbFigures dbStart = dbFigures();
+        private final java.util.TreeMap<Double, Long> answeredStart = router.histogram("vertx_http_server_response_time_seconds",
+                "code=\"201\"", "method=\"POST\"");
+        private final java.util.TreeMap<Double, Long> committedStart = router.histogram("edoc_group_commit_wait_seconds");
+        private final java.util.TreeMap<Double, Long> batchStart = router.histogram("edoc_group_commit_batch_seconds");
         private final long start = System.nanoTime();
         private final long routerStart = router.routerTicks();
         private final long databaseStart = router.databaseTicks();
         private final long selfStart = BenchRouter.cpuTicks(ProcessHandle.current().pid(), false);
         private final AtomicLong heapMax = new AtomicLong();
-        private final long heapTimer = vertx.setPeriodic(500, t -> heapMax.accumulateAndGet(router.heapUsed(), Math::max));
+        // read on a thread of its own: a blocking call on the generator's event loop would delay the load
+        private final java.util.concurrent.ScheduledExecutorService heapReader = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        private final java.util.concurrent.ScheduledFuture<?> heapTimer = heapReader.scheduleAtFixedRate(
+                () -> heapMax.accumulateAndGet(router.heapUsed(), Math::max), 0, 1, TimeUnit.SECONDS);
 
         Result finish(String name, int documents, Histogram latency, long errors) {
             double seconds = (System.nanoTime() - start) / 1e9;
-            vertx.cancelTimer(heapTimer);
+            heapTimer.cancel(false);
+            heapReader.shutdown();
             double tick = 100.0; // USER_HZ
             return new Result(name, documents, seconds, latency,
                     (router.routerTicks() - routerStart) / tick / seconds,
                     (router.databaseTicks() - databaseStart) / tick / seconds,
                     (BenchRouter.cpuTicks(ProcessHandle.current().pid(), false) - selfStart) / tick / seconds,
-                    heapMax.get(), errors);
+                    heapMax.get(), errors, dbFigures().minus(dbStart),
+                    "answered " + shares(answeredStart, router.histogram("vertx_http_server_response_time_seconds",
+                            "code=\"201\"", "method=\"POST\""))
+                            + "\n    queued to committed " + shares(committedStart, router.histogram("edoc_group_commit_wait_seconds"))
+                            + "\n    batch transactions " + shares(batchStart, router.histogram("edoc_group_commit_batch_seconds")));
         }
     }
 
@@ -307,6 +370,7 @@ public final class IntakeBench {
                         + " (:id, '000.00.00.G17');",
                 "COMMIT;", ""));
         long dbStart = router.databaseTicks();
+        DbFigures figuresStart = dbFigures();
         long t = System.nanoTime();
         Process p = new ProcessBuilder("pgbench", "-n", "-c", Integer.toString(s.concurrency()), "-j", "2",
                 "-T", Integer.toString(s.pgbenchSeconds()), "-f", script.toString(), url + "/pgbench_baseline")
@@ -314,7 +378,10 @@ public final class IntakeBench {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
         double seconds = (System.nanoTime() - t) / 1e9;
-        System.out.printf("pgbench: PostgreSQL CPU %.2f cores%n", (router.databaseTicks() - dbStart) / 100.0 / seconds);
+        DbFigures figures = dbFigures().minus(figuresStart);
+        System.out.printf(Locale.ROOT, "pgbench: PostgreSQL CPU %.2f cores; WAL %.1f MB (%d full-page images), checkpoints %d%n",
+                (router.databaseTicks() - dbStart) / 100.0 / seconds, figures.walBytes() / 1e6, figures.fullPageImages(),
+                figures.checkpoints());
         return output.lines().filter(l -> l.startsWith("tps")).findFirst()
                 .map(l -> Double.parseDouble(l.replaceAll("^tps = ([0-9.]+).*$", "$1")))
                 .orElseThrow(() -> new IllegalStateException("pgbench failed:\n" + output));
@@ -326,6 +393,15 @@ public final class IntakeBench {
         if (p.waitFor() != 0) {
             throw new IllegalStateException("psql failed: " + output);
         }
+    }
+
+    static String psqlValue(String url, String sql) throws Exception {
+        Process p = new ProcessBuilder("psql", "-At", "-v", "ON_ERROR_STOP=1", "-q", url, "-c", sql).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("psql failed: " + output);
+        }
+        return output;
     }
 
     static String arg(String[] args, String name, String defaultValue) {
