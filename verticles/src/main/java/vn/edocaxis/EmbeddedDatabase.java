@@ -39,6 +39,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     // as it is used. Backends that still write ask for write-back every 256 kB.
                     .setServerConfig("shared_buffers", "1GB")
                     .setServerConfig("backend_flush_after", "256kB")
+                    // times WAL writes and flushes in pg_stat_wal (the intake benchmark reports them)
+                    .setServerConfig("track_wal_io_timing", "on")
                     .start();
             return new EmbeddedDatabase(postgres);
         } catch (IOException e) {

@@ -139,6 +139,9 @@ public final class IntakeBench {
         System.out.printf(Locale.ROOT, "  PostgreSQL: WAL %.1f KB per document (%d full-page images), checkpoints during the phase %d,"
                         + " commits %d (%.1f documents each)%n", r.db().walBytes() / 1024.0 / r.documents(), r.db().fullPageImages(),
                 r.db().checkpoints(), r.db().commits(), r.db().commits() == 0 ? 0.0 : (double) r.documents() / r.db().commits());
+        System.out.printf(Locale.ROOT, "  PostgreSQL: %d WAL flushes taking %.0f ms in all (%.2f ms each, %.0f %% of the phase)%n",
+                r.db().walSyncs(), r.db().walSyncMillis(), r.db().walSyncs() == 0 ? 0.0 : r.db().walSyncMillis() / r.db().walSyncs(),
+                100 * r.db().walSyncMillis() / 1000 / r.seconds());
     }
 
     /** The share of a histogram's counts within each bound up to 250 ms, between two readings. */
@@ -158,10 +161,11 @@ public final class IntakeBench {
     }
 
     /** Counters of the router's PostgreSQL (pg_stat_wal, pg_stat_bgwriter, pg_stat_database). */
-    record DbFigures(long walBytes, long fullPageImages, long checkpoints, long commits) {
+    record DbFigures(long walBytes, long fullPageImages, long checkpoints, long commits, long walSyncs, double walSyncMillis) {
         DbFigures minus(DbFigures before) {
             return new DbFigures(walBytes - before.walBytes, fullPageImages - before.fullPageImages,
-                    checkpoints - before.checkpoints, commits - before.commits);
+                    checkpoints - before.checkpoints, commits - before.commits, walSyncs - before.walSyncs,
+                    walSyncMillis - before.walSyncMillis);
         }
     }
 
@@ -170,10 +174,12 @@ public final class IntakeBench {
             String[] f = psqlValue("postgresql://postgres@127.0.0.1:" + router.dbPort + "/postgres",
                     "select pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint, (select wal_fpi from pg_stat_wal),"
                             + " (select checkpoints_timed + checkpoints_req from pg_stat_bgwriter),"
-                            + " (select xact_commit from pg_stat_database where datname = 'postgres')").split("\\|");
-            return new DbFigures(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]));
+                            + " (select xact_commit from pg_stat_database where datname = 'postgres'),"
+                            + " (select wal_sync from pg_stat_wal), (select wal_sync_time from pg_stat_wal)").split("\\|");
+            return new DbFigures(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
+                    Long.parseLong(f[4]), Double.parseDouble(f[5]));
         } catch (Exception e) {
-            return new DbFigures(0, 0, 0, 0);
+            return new DbFigures(0, 0, 0, 0, 0, 0);
         }
     }
 
@@ -379,9 +385,10 @@ public final class IntakeBench {
         p.waitFor();
         double seconds = (System.nanoTime() - t) / 1e9;
         DbFigures figures = dbFigures().minus(figuresStart);
-        System.out.printf(Locale.ROOT, "pgbench: PostgreSQL CPU %.2f cores; WAL %.1f MB (%d full-page images), checkpoints %d%n",
+        System.out.printf(Locale.ROOT, "pgbench: PostgreSQL CPU %.2f cores; WAL %.1f MB (%d full-page images), checkpoints %d;"
+                        + " %d WAL flushes taking %.0f ms in all%n",
                 (router.databaseTicks() - dbStart) / 100.0 / seconds, figures.walBytes() / 1e6, figures.fullPageImages(),
-                figures.checkpoints());
+                figures.checkpoints(), figures.walSyncs(), figures.walSyncMillis());
         return output.lines().filter(l -> l.startsWith("tps")).findFirst()
                 .map(l -> Double.parseDouble(l.replaceAll("^tps = ([0-9.]+).*$", "$1")))
                 .orElseThrow(() -> new IllegalStateException("pgbench failed:\n" + output));
