@@ -88,8 +88,7 @@ class IntakeTest {
     }
 
     @Test
-    void aSignerFromAnotherCaIsUntrusted() throws Exception {
-        java.nio.file.Path other = java.nio.file.Files.createTempDirectory("other-signers");
+    void aSignerFromAnotherCaIsUntrusted(@org.junit.jupiter.api.io.TempDir java.nio.file.Path other) throws Exception {
         DevPki.generate(other, List.of("vpcp"));
         PackageSigner stranger = PackageSigner.fromPem(other.resolve("signers/vpcp.crt"), other.resolve("signers/vpcp.key"));
         HttpResponse<Buffer> response = router.submit("vpcp", stranger.sign(doc("untrusted-1")));

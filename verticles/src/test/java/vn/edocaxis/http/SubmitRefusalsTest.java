@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import vn.edocaxis.DemoDirectory;
 import vn.edocaxis.RouterFixture;
 import vn.edocaxis.cli.DevPki;
@@ -91,8 +92,7 @@ class SubmitRefusalsTest {
     }
 
     @Test
-    void certificateFromAnotherCaFailsTheHandshake() throws Exception {
-        Path other = Files.createTempDirectory("other-ca");
+    void certificateFromAnotherCaFailsTheHandshake(@TempDir Path other) throws Exception {
         DevPki.generate(other, DemoDirectory.systemIds()); // same names, different CA
         WebClient impostor = router.client(other.resolve("systems/vpcp.crt"), other.resolve("systems/vpcp.key"), HttpVersion.HTTP_1_1);
         try {
