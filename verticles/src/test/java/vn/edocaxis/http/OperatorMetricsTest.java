@@ -61,5 +61,11 @@ class OperatorMetricsTest {
         assertThat(value(scrape, "edoc_deliveries_dead")).isEqualTo(0.0);
         assertThat(scrape).as("latency buckets for quantiles across nodes")
                 .containsPattern("vertx_http_server_response_time_seconds_bucket\\{.*route=\"/v1/documents\",le=\"0\\.025\"");
+        // the group committer's view: one package committed, in one batch, with its wait and the batch's time
+        assertThat(value(scrape, "edoc_group_commit_wait_seconds_count")).isEqualTo(1.0);
+        assertThat(value(scrape, "edoc_group_commit_wait_seconds_bucket{le=\"30.0\"}")).isEqualTo(1.0);
+        assertThat(value(scrape, "edoc_group_commit_batch_seconds_count")).isEqualTo(1.0);
+        assertThat(value(scrape, "edoc_group_commit_batch_documents_sum")).isEqualTo(1.0);
+        assertThat(value(scrape, "edoc_group_commit_batch_documents_bucket{le=\"1.0\"}")).isEqualTo(1.0);
     }
 }
