@@ -37,7 +37,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     // stream of packages, which the kernel then writes out in bursts that stall
                     // commits (WAL flushes) for tens of milliseconds; shared memory is only taken
                     // as it is used. Backends that still write ask for write-back every 256 kB.
-                    .setServerConfig("shared_buffers", "1GB")
+                    .setServerConfig("shared_buffers", sharedBuffersMb() + "MB")
                     .setServerConfig("backend_flush_after", "256kB")
                     // times WAL writes and flushes in pg_stat_wal (the intake benchmark reports them)
                     .setServerConfig("track_wal_io_timing", "on")
@@ -46,6 +46,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDir, e);
         }
+    }
+
+    /**
+     * An eighth of the memory this process may use (the container's limit inside one), between
+     * PostgreSQL's default of 128 MB and 1 GB.
+     */
+    static long sharedBuffersMb() {
+        long total = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        return Math.max(128, Math.min(1024, (total >> 20) / 8));
     }
 
     public int port() {
