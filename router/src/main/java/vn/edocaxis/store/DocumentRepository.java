@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Supplier;
 import vn.edocaxis.edxml.PackageKind;
 import vn.edocaxis.error.ErrorCode;
 import vn.edocaxis.error.RouterException;
@@ -52,71 +53,72 @@ public final class DocumentRepository {
     }
 
     /**
-     * Commits many one-chunk packages in one transaction: three statements whatever their number.
-     * Each result is the stored document, or empty when the document conflicted with an earlier
-     * one (see {@link #resolveConflict}); the others are committed regardless.
+     * Commits many one-chunk packages in one transaction, in two round trips whatever their number
+     * (see {@link #insertRows}). Each result is the stored document, or empty when the document
+     * conflicted with an earlier one (see {@link #resolveConflict}); the others are committed
+     * regardless. The COMMIT goes out in the same flight as the statements before it: one that
+     * fails aborts the transaction and turns the COMMIT into a rollback, and its failure fails the
+     * batch; a failure before the COMMIT was sent is rolled back here.
      */
     public Future<List<Optional<StoredDocument>>> insertBatch(List<Pending> batch) {
-        return pool.withConnection(conn -> insertRows(conn, batch, true));
+        return pool.withConnection(conn -> {
+            Future<?> begin = conn.query("BEGIN").execute();
+            boolean[] commitSent = {false};
+            Future<List<Optional<StoredDocument>>> work = insertRows(conn, batch, () -> {
+                commitSent[0] = true;
+                return conn.query("COMMIT").execute();
+            });
+            return Future.join(begin, work).map(v -> work.result())
+                    .recover(failure -> commitSent[0] ? Future.failedFuture(failure)
+                            : conn.query("ROLLBACK").execute().transform(rolledBack -> Future.failedFuture(failure)));
+        });
     }
 
     /**
-     * Two round trips: BEGIN with the documents (a conflict skips a row, and what follows depends
-     * on which were stored), then everything else in one pipelined flight ending with COMMIT:
-     * chunks, status effects, the delivery-id lock, deliveries with their audit lines and the
-     * notification. The lock is held until commit; as the COMMIT is already on its way, that is
-     * only as long as PostgreSQL takes to run the tail of the flight, never a round trip to this
-     * node (whose event loop may be busy). A statement that fails aborts the transaction and turns
-     * the COMMIT into a rollback; its failure fails the batch.
-     *
-     * @param transaction whether to open and commit the transaction here (else the caller's is used)
+     * The documents first (a conflict skips a row, and what follows depends on which were stored),
+     * then everything else in one pipelined flight ending with {@code end}: chunks, status effects,
+     * the delivery-id lock, deliveries with their audit lines and the notification. The lock is
+     * held until commit; with the COMMIT as {@code end}, that is only as long as PostgreSQL takes to
+     * run the tail of the flight, never a round trip to this node (whose event loop may be busy).
      */
-    private static Future<List<Optional<StoredDocument>>> insertRows(SqlConnection conn, List<Pending> batch, boolean transaction) {
+    private static Future<List<Optional<StoredDocument>>> insertRows(SqlConnection conn, List<Pending> batch,
+                                                                     Supplier<Future<?>> end) {
         List<NewDocument> documents = batch.stream().map(Pending::document).toList();
-        Future<?> begin = transaction ? conn.query("BEGIN").execute() : Future.succeededFuture();
-        boolean[] ended = {false};
-        Future<List<Optional<StoredDocument>>> work = conn.preparedQuery(Sql.INSERT_DOCUMENTS).execute(documentColumns(documents))
-                .compose(inserted -> {
-                    Map<UUID, Instant> committed = new HashMap<>();
-                    for (Row row : inserted) {
-                        committed.put(row.getUUID("id"), row.getOffsetDateTime("received_at").toInstant());
-                    }
-                    List<UUID> chunkDocs = new ArrayList<>();
-                    List<Integer> chunkSeqs = new ArrayList<>();
-                    List<Buffer> chunkData = new ArrayList<>();
-                    for (Pending p : batch) {
-                        if (p.chunk() != null && committed.containsKey(p.document().id())) {
-                            chunkDocs.add(p.document().id());
-                            chunkSeqs.add(p.document().chunkCount() - 1);
-                            chunkData.add(p.chunk());
-                        }
-                    }
-                    Future<?> chunks = chunkDocs.isEmpty() ? Future.succeededFuture()
-                            : conn.preparedQuery(Sql.INSERT_CHUNKS).execute(Tuple.of(chunkDocs.toArray(new UUID[0]),
-                                    chunkSeqs.toArray(new Integer[0]), chunkData.toArray(new Buffer[0])));
-                    List<NewDocument> stored = documents.stream().filter(d -> committed.containsKey(d.id())).toList();
-                    Future<Void> statuses = applyStatuses(conn, stored);
-                    Map<UUID, List<Long>> withdrawn = new HashMap<>();
-                    // without revokes in the batch, withdraw() is complete already and the rest goes out at once
-                    return withdraw(conn, stored, withdrawn).compose(recipients -> {
-                        Future<Map<UUID, List<StoredDocument.Delivery>>> deliveries = stored.isEmpty()
-                                ? Future.succeededFuture(Map.of())
-                                : insertDeliveries(conn, recipients, committed, audit(stored, withdrawn));
-                        Future<?> commit = Future.succeededFuture();
-                        if (transaction) {
-                            ended[0] = true;
-                            commit = conn.query("COMMIT").execute();
-                        }
-                        return Future.join(List.of(begin, chunks, statuses, deliveries, commit))
-                                .map(v -> results(documents, committed, deliveries.result()));
-                    });
-                });
-        if (!transaction) {
-            return work;
+        return conn.preparedQuery(Sql.INSERT_DOCUMENTS).execute(documentColumns(documents)).compose(inserted -> {
+            Map<UUID, Instant> committed = new HashMap<>();
+            for (Row row : inserted) {
+                committed.put(row.getUUID("id"), row.getOffsetDateTime("received_at").toInstant());
+            }
+            Future<?> chunks = insertChunks(conn, batch, committed);
+            List<NewDocument> stored = documents.stream().filter(d -> committed.containsKey(d.id())).toList();
+            Future<Void> statuses = applyStatuses(conn, stored);
+            Map<UUID, List<Long>> withdrawn = new HashMap<>();
+            // without revokes in the batch, withdraw() is complete already and the rest goes out at once
+            return withdraw(conn, stored, withdrawn).compose(recipients -> {
+                Future<Map<UUID, List<StoredDocument.Delivery>>> deliveries = stored.isEmpty()
+                        ? Future.succeededFuture(Map.of())
+                        : insertDeliveries(conn, recipients, committed, audit(stored, withdrawn));
+                return Future.join(List.of(chunks, statuses, deliveries, end.get()))
+                        .map(v -> results(documents, committed, deliveries.result()));
+            });
+        });
+    }
+
+    /** The chunks of the packages that were stored ({@code committed}), in one statement. */
+    private static Future<?> insertChunks(SqlConnection conn, List<Pending> batch, Map<UUID, Instant> committed) {
+        List<UUID> chunkDocs = new ArrayList<>();
+        List<Integer> chunkSeqs = new ArrayList<>();
+        List<Buffer> chunkData = new ArrayList<>();
+        for (Pending p : batch) {
+            if (p.chunk() != null && committed.containsKey(p.document().id())) {
+                chunkDocs.add(p.document().id());
+                chunkSeqs.add(p.document().chunkCount() - 1);
+                chunkData.add(p.chunk());
+            }
         }
-        // failed before the COMMIT was sent: the transaction is still open on this connection
-        return work.recover(failure -> ended[0] ? Future.failedFuture(failure)
-                : conn.query("ROLLBACK").execute().transform(rolledBack -> Future.failedFuture(failure)));
+        return chunkDocs.isEmpty() ? Future.succeededFuture()
+                : conn.preparedQuery(Sql.INSERT_CHUNKS).execute(Tuple.of(chunkDocs.toArray(new UUID[0]),
+                        chunkSeqs.toArray(new Integer[0]), chunkData.toArray(new Buffer[0])));
     }
 
     private static List<Optional<StoredDocument>> results(List<NewDocument> documents, Map<UUID, Instant> committed,
@@ -411,7 +413,7 @@ public final class DocumentRepository {
          */
         public Future<Optional<StoredDocument>> commit(NewDocument document) {
             ended = true;
-            return insertRows(conn, List.of(new Pending(document, null)), false)
+            return insertRows(conn, List.of(new Pending(document, null)), Future::succeededFuture)
                     .compose(results -> results.get(0).isPresent()
                             ? tx.commit().map(results.get(0))
                             : tx.rollback().map(Optional.<StoredDocument>empty()))

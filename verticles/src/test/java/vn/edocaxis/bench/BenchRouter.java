@@ -118,37 +118,33 @@ final class BenchRouter implements AutoCloseable {
         return r.body();
     }
 
-    long heapUsed() {
+    /** The router's metrics, as Prometheus text (empty when they cannot be read). */
+    String scrape() {
         try {
-            HttpResponse<String> metrics = metricsClient.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + opsPort + "/metrics")).timeout(java.time.Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return (long) metrics.body().lines().filter(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\""))
-                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+            return metricsClient.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + opsPort + "/metrics"))
+                    .timeout(java.time.Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
         } catch (Exception e) {
-            return 0;
+            return "";
         }
     }
 
+    long heapUsed() {
+        return (long) scrape().lines().filter(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     /**
-     * A histogram of the router's metrics, summed over the series whose labels contain every one of
-     * {@code labels}: upper bound in seconds to cumulative count (empty when unreadable).
+     * A histogram of a scrape, summed over the series whose labels contain every one of
+     * {@code labels}: upper bound in seconds to cumulative count.
      */
-    java.util.TreeMap<Double, Long> histogram(String name, String... labels) {
+    static java.util.TreeMap<Double, Long> histogram(String scrape, String name, String... labels) {
         java.util.TreeMap<Double, Long> buckets = new java.util.TreeMap<>();
-        try {
-            HttpResponse<String> metrics = metricsClient.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + opsPort + "/metrics")).timeout(java.time.Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            metrics.body().lines().filter(l -> l.startsWith(name + "_bucket{") && java.util.Arrays.stream(labels).allMatch(l::contains))
-                    .forEach(l -> {
-                        String le = l.replaceAll("^.*le=\"([^\"]+)\".*$", "$1");
-                        double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
-                        buckets.merge(bound, (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)), Long::sum);
-                    });
-        } catch (Exception e) {
-            // no figures
-        }
+        scrape.lines().filter(l -> l.startsWith(name + "_bucket{") && java.util.Arrays.stream(labels).allMatch(l::contains))
+                .forEach(l -> {
+                    String le = l.replaceAll("^.*le=\"([^\"]+)\".*$", "$1");
+                    double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+                    buckets.merge(bound, (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)), Long::sum);
+                });
         return buckets;
     }
 

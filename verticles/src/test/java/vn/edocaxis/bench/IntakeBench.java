@@ -144,6 +144,17 @@ public final class IntakeBench {
                 100 * r.db().walSyncMillis() / 1000 / r.seconds());
     }
 
+    /** The router's own latency histograms between two scrapes. */
+    static String routerView(String before, String after) {
+        String[] submits = {"code=\"201\"", "method=\"POST\""};
+        String response = "vertx_http_server_response_time_seconds";
+        String wait = "edoc_group_commit_wait_seconds";
+        String batch = "edoc_group_commit_batch_seconds";
+        return "answered " + shares(BenchRouter.histogram(before, response, submits), BenchRouter.histogram(after, response, submits))
+                + "\n    queued to committed " + shares(BenchRouter.histogram(before, wait), BenchRouter.histogram(after, wait))
+                + "\n    batch transactions " + shares(BenchRouter.histogram(before, batch), BenchRouter.histogram(after, batch));
+    }
+
     /** The share of a histogram's counts within each bound up to 250 ms, between two readings. */
     static String shares(java.util.TreeMap<Double, Long> before, java.util.TreeMap<Double, Long> after) {
         long total = after.getOrDefault(Double.POSITIVE_INFINITY, 0L) - before.getOrDefault(Double.POSITIVE_INFINITY, 0L);
@@ -171,7 +182,7 @@ public final class IntakeBench {
 
     DbFigures dbFigures() {
         try {
-            String[] f = psqlValue("postgresql://postgres@127.0.0.1:" + router.dbPort + "/postgres",
+            String[] f = psql("postgresql://postgres@127.0.0.1:" + router.dbPort + "/postgres",
                     "select pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint, (select wal_fpi from pg_stat_wal),"
                             + " (select checkpoints_timed + checkpoints_req from pg_stat_bgwriter),"
                             + " (select xact_commit from pg_stat_database where datname = 'postgres'),"
@@ -288,10 +299,7 @@ public final class IntakeBench {
     /** CPU of the three parties and the router's heap, between construction and {@link #finish}. */
     final class Meter {
         private final DbFigures dbStart = dbFigures();
-        private final java.util.TreeMap<Double, Long> answeredStart = router.histogram("vertx_http_server_response_time_seconds",
-                "code=\"201\"", "method=\"POST\"");
-        private final java.util.TreeMap<Double, Long> committedStart = router.histogram("edoc_group_commit_wait_seconds");
-        private final java.util.TreeMap<Double, Long> batchStart = router.histogram("edoc_group_commit_batch_seconds");
+        private final String scrapeStart = router.scrape();
         private final long start = System.nanoTime();
         private final long routerStart = router.routerTicks();
         private final long databaseStart = router.databaseTicks();
@@ -311,11 +319,7 @@ public final class IntakeBench {
                     (router.routerTicks() - routerStart) / tick / seconds,
                     (router.databaseTicks() - databaseStart) / tick / seconds,
                     (BenchRouter.cpuTicks(ProcessHandle.current().pid(), false) - selfStart) / tick / seconds,
-                    heapMax.get(), errors, dbFigures().minus(dbStart),
-                    "answered " + shares(answeredStart, router.histogram("vertx_http_server_response_time_seconds",
-                            "code=\"201\"", "method=\"POST\""))
-                            + "\n    queued to committed " + shares(committedStart, router.histogram("edoc_group_commit_wait_seconds"))
-                            + "\n    batch transactions " + shares(batchStart, router.histogram("edoc_group_commit_batch_seconds")));
+                    heapMax.get(), errors, dbFigures().minus(dbStart), routerView(scrapeStart, router.scrape()));
         }
     }
 
@@ -394,15 +398,8 @@ public final class IntakeBench {
                 .orElseThrow(() -> new IllegalStateException("pgbench failed:\n" + output));
     }
 
-    static void psql(String url, String sql) throws Exception {
-        Process p = new ProcessBuilder("psql", "-v", "ON_ERROR_STOP=1", "-q", url, "-c", sql).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("psql failed: " + output);
-        }
-    }
-
-    static String psqlValue(String url, String sql) throws Exception {
+    /** Runs SQL with psql; its unaligned output, trimmed. */
+    static String psql(String url, String sql) throws Exception {
         Process p = new ProcessBuilder("psql", "-At", "-v", "ON_ERROR_STOP=1", "-q", url, "-c", sql).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (p.waitFor() != 0) {
