@@ -39,6 +39,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     // as it is used. Backends that still write ask for write-back every 256 kB.
                     .setServerConfig("shared_buffers", sharedBuffersMb() + "MB")
                     .setServerConfig("backend_flush_after", "256kB")
+                    // A new 16 MB WAL segment is zero-filled by the process that needs it, while
+                    // every commit waits: at ~10 MB/s of WAL that stalled commits by 60-90 ms every
+                    // second or two (docs/BENCHMARKS.md). Off: only the last byte is written. The
+                    // cost: a full disk shows up when WAL is written rather than when the file is made.
+                    .setServerConfig("wal_init_zero", "off")
                     // times WAL writes and flushes in pg_stat_wal (the intake benchmark reports them)
                     .setServerConfig("track_wal_io_timing", "on")
                     .start();
