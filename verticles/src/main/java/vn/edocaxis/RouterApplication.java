@@ -222,7 +222,8 @@ public final class RouterApplication implements AutoCloseable {
             PushService pushes = new PushService(new PushRepository(pool), documents, new PushService.Policy(config.push().lease(),
                     config.push().maxAttempts(), config.push().maxAge(), config.push().backoffBase(), config.push().backoffMax()), registryCache);
             SentService sent = new SentService(new SentRepository(pool), registryCache);
-            StatsService stats = new StatsService(new StatsRepository(pool, config.housekeeping().statsZone()), registryCache);
+            StatsService stats = new StatsService(new StatsRepository(pool, config.housekeeping().statsZone()), registryCache,
+                    config.housekeeping().statsAckedInterval());
             AuditService audit = new AuditService(new AuditRepository(pool));
             CallerResolver resolver = new CallerResolver(keys.operatorFingerprints());
 

@@ -1,6 +1,7 @@
 package vn.edocaxis.service;
 
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -21,15 +22,34 @@ public final class StatsService {
 
     private final StatsRepository stats;
     private final Registry registry;
+    private final long ackedIntervalNanos;
+    private volatile long lastAckedRecount = System.nanoTime();
 
-    public StatsService(StatsRepository stats, Registry registry) {
+    /** @param ackedInterval how often the housekeeping job recounts acknowledgements (a scan of the last days') */
+    public StatsService(StatsRepository stats, Registry registry, Duration ackedInterval) {
         this.stats = stats;
         this.registry = registry;
+        this.ackedIntervalNanos = ackedInterval.toNanos();
     }
 
-    /** Rolls up what changed since the last time (the housekeeping job calls this on a timer). */
-    public Future<Boolean> rollUp() {
-        return stats.rollUp();
+    /**
+     * The housekeeping job's run: adds a bounded slice of new deliveries to the counts, and
+     * recounts acknowledgements when they are due. Run often, it keeps each run small.
+     */
+    public Future<StatsRepository.Progress> rollUp() {
+        long now = System.nanoTime();
+        boolean acked = now - lastAckedRecount >= ackedIntervalNanos;
+        return stats.rollUp(acked).onSuccess(p -> {
+            if (acked && p.ran()) {
+                lastAckedRecount = now;
+            }
+        });
+    }
+
+    /** Brings the counts fully up to date (before an answer), slice by slice; stops if another node is at it. */
+    private Future<Void> catchUp() {
+        return stats.rollUp(false).compose(p -> p.ran() && p.remaining() > 0 ? catchUp()
+                : p.ran() ? stats.rollUp(true).mapEmpty() : Future.succeededFuture());
     }
 
     public Future<List<StatsRepository.Count>> counts(Caller caller, LocalDate from, LocalDate to, String granularity, String unit) {
@@ -50,7 +70,7 @@ public final class StatsService {
         } else {
             units = unit != null ? new String[] {unit} : null;
         }
-        return stats.rollUp().otherwise(false).compose(v -> stats.counts(from, to, g, units));
+        return catchUp().otherwise((Void) null).compose(v -> stats.counts(from, to, g, units));
     }
 
     private static RouterException invalid(String parameter, String message) {

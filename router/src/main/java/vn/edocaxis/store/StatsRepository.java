@@ -21,6 +21,11 @@ public final class StatsRepository {
     private static final String TRY_LOCK = "select pg_try_advisory_xact_lock(7305)";
     private static final String WATERMARKS = "select name, value from stats_watermark for update";
     private static final String MAX_DELIVERY = "select coalesce(max(id), 0) from delivery";
+    // A slice ends after the last delivery of a document (a document's deliveries are inserted
+    // together, so all of them are committed), or one document could be counted as sent twice.
+    private static final String ALIGN =
+            "select greatest($2, coalesce((select max(e.id) from delivery e where e.document_id ="
+                    + " (select d.document_id from delivery d where d.id > $1 and d.id <= $2 order by d.id desc limit 1)), 0))";
     private static final String ROLL_UP =
             "with fresh as (select d.id, d.document_id, d.unit_code, d.created_at, m.kind, m.from_unit, m.status_code"
                     + "   from delivery d join document m on m.id = d.document_id where d.id > $1 and d.id <= $2),"
@@ -54,21 +59,42 @@ public final class StatsRepository {
 
     private final Pool pool;
     private final ZoneId zone;
+    private final long step;
 
     public StatsRepository(Pool pool, ZoneId zone) {
+        this(pool, zone, STEP);
+    }
+
+    /** @param step new deliveries one run adds at most (rounded up to a document's last delivery) */
+    public StatsRepository(Pool pool, ZoneId zone, long step) {
         this.pool = pool;
         this.zone = zone;
+        this.step = step;
     }
 
     public ZoneId zone() {
         return zone;
     }
 
-    /** Brings the counts up to date; false when another node is doing it right now. */
-    public Future<Boolean> rollUp() {
+    /**
+     * New deliveries one run adds to the counts at most: bounds the work of one transaction, so
+     * that a backlog (the first run after a pause, a burst) is worked off in slices rather than
+     * in one query that takes a core for seconds.
+     */
+    public static final long STEP = 50_000;
+
+    /** What a run did: nothing when another node holds the roll-up; else the deliveries still waiting. */
+    public record Progress(boolean ran, long remaining) {
+    }
+
+    /**
+     * One bounded run: adds up to {@link #STEP} new deliveries to the counts and, if asked, recounts
+     * the acknowledgements of the days since the day before the last recount.
+     */
+    public Future<Progress> rollUp(boolean recountAcked) {
         return pool.withTransaction(conn -> conn.query(TRY_LOCK).execute().compose(lock -> {
             if (!lock.iterator().next().getBoolean(0)) {
-                return Future.succeededFuture(false);
+                return Future.succeededFuture(new Progress(false, 0));
             }
             return conn.preparedQuery(ADD_WATERMARK).execute(Tuple.of("acked_day", 0L))
                     .compose(v -> conn.query(WATERMARKS).execute())
@@ -82,28 +108,37 @@ public final class StatsRepository {
                                 ackedDay = row.getLong("value");
                             }
                         }
-                        return rollUp(conn, deliveries, ackedDay).map(true);
+                        return rollUp(conn, deliveries, ackedDay, recountAcked);
                     });
         }));
     }
 
-    private Future<Void> rollUp(SqlConnection conn, long watermark, long lastAckedDay) {
+    private Future<Progress> rollUp(SqlConnection conn, long watermark, long lastAckedDay, boolean recountAcked) {
+        return conn.query(MAX_DELIVERY).execute().compose(max -> {
+            long high = max.iterator().next().getLong(0);
+            Future<Long> end = high - watermark <= step ? Future.succeededFuture(high)
+                    : conn.preparedQuery(ALIGN).execute(Tuple.of(watermark, watermark + step)).map(r -> r.iterator().next().getLong(0));
+            return end.compose(upTo -> rollUp(conn, watermark, upTo, high, lastAckedDay, recountAcked));
+        });
+    }
+
+    private Future<Progress> rollUp(SqlConnection conn, long watermark, long upTo, long high, long lastAckedDay, boolean recountAcked) {
         String tz = zone.getId();
+        Future<?> fresh = upTo > watermark
+                ? conn.preparedQuery(ROLL_UP).execute(Tuple.of(watermark, upTo, tz))
+                        .compose(v -> conn.preparedQuery(SET_WATERMARK).execute(Tuple.of("deliveries", upTo)))
+                : Future.succeededFuture();
+        if (!recountAcked) {
+            return fresh.map(v -> new Progress(true, high - upTo));
+        }
         LocalDate today = LocalDate.now(zone);
         // acknowledgements are counted by the day they happen: recount from the day before the last run
         LocalDate from = (lastAckedDay == 0 ? today : LocalDate.ofEpochDay(Math.min(lastAckedDay, today.toEpochDay()))).minusDays(1);
-        return conn.query(MAX_DELIVERY).execute().compose(max -> {
-            long high = max.iterator().next().getLong(0);
-            Future<?> fresh = high > watermark
-                    ? conn.preparedQuery(ROLL_UP).execute(Tuple.of(watermark, high, tz))
-                            .compose(v -> conn.preparedQuery(SET_WATERMARK).execute(Tuple.of("deliveries", high)))
-                    : Future.succeededFuture();
-            return fresh
-                    .compose(v -> conn.preparedQuery(CLEAR_ACKED).execute(Tuple.of(from)))
-                    .compose(v -> conn.preparedQuery(RECOUNT_ACKED).execute(Tuple.of(from, tz)))
-                    .compose(v -> conn.preparedQuery(SET_WATERMARK).execute(Tuple.of("acked_day", today.toEpochDay())))
-                    .mapEmpty();
-        });
+        return fresh
+                .compose(v -> conn.preparedQuery(CLEAR_ACKED).execute(Tuple.of(from)))
+                .compose(v -> conn.preparedQuery(RECOUNT_ACKED).execute(Tuple.of(from, tz)))
+                .compose(v -> conn.preparedQuery(SET_WATERMARK).execute(Tuple.of("acked_day", today.toEpochDay())))
+                .map(v -> new Progress(true, high - upTo));
     }
 
     /** One aggregated count. */

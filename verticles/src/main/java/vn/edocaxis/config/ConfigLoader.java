@@ -170,7 +170,8 @@ public final class ConfigLoader {
             throw new ConfigError("stats.time-zone: " + e.getMessage() + " (" + c.getValue("stats.time-zone").origin().description() + ")");
         }
         RouterConfig.Housekeeping housekeeping = new RouterConfig.Housekeeping(duration(c, "housekeeping.audit-seal-interval"),
-                duration(c, "housekeeping.stats-interval"), zone, duration(c, "housekeeping.queue-interval"));
+                duration(c, "housekeeping.stats-interval"), duration(c, "housekeeping.stats-acked-interval"), zone,
+                duration(c, "housekeeping.queue-interval"));
         return new RouterConfig(api, ops, tls, pki, database, storage, xml, signatures, receipts, push, housekeeping,
                 new RouterConfig.Demo(c.getBoolean("demo.seed")), compat(c));
     }

@@ -61,8 +61,8 @@ public record RouterConfig(Api api, Ops ops, Tls tls, Pki pki, Database database
                        Duration pollInterval) {
     }
 
-    public record Housekeeping(Duration auditSealInterval, Duration statsInterval, java.time.ZoneId statsZone,
-                               Duration queueInterval) {
+    public record Housekeeping(Duration auditSealInterval, Duration statsInterval, Duration statsAckedInterval,
+                               java.time.ZoneId statsZone, Duration queueInterval) {
     }
 
     public record Demo(boolean seed) {
