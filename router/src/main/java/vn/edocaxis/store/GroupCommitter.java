@@ -33,7 +33,7 @@ public final class GroupCommitter {
 
     /** Limits of one batch transaction and of how many run at once. */
     public record Limits(int maxDocuments, long maxBytes, int maxInFlight) {
-        public static final Limits DEFAULT = new Limits(256, 8L * 1024 * 1024, 2);
+        public static final Limits DEFAULT = new Limits(256, 8L * 1024 * 1024, 1);
     }
 
     /** Told the time of each batch transaction and of each document from queued to committed (for metrics). */

@@ -76,6 +76,7 @@ public final class IntakeBench {
     private final Vertx vertx = Vertx.vertx();
     private final List<HttpClient> clients = new ArrayList<>();
     private BenchRouter router;
+    private DiskProbe disk;
 
     IntakeBench(Settings settings) {
         this.s = settings;
@@ -84,6 +85,7 @@ public final class IntakeBench {
     void run() throws Exception {
         try {
             router = new BenchRouter(s.jar(), s.routerHeap(), s.routerOptions());
+            disk = new DiskProbe(router.work.resolve("disk-probe"));
             // Experiments with the embedded server's settings (those a reload applies).
             for (String setting : s.pgSettings().split(",")) {
                 if (!setting.isBlank()) {
@@ -138,12 +140,16 @@ public final class IntakeBench {
             if (router != null) {
                 router.close();
             }
+            if (disk != null) {
+                disk.close();
+            }
             vertx.close();
         }
     }
 
     record Result(String name, int documents, double seconds, Histogram latency, double routerCpu, double databaseCpu,
-                  double generatorCpu, long heapMaxBytes, long errors, DbFigures db, String serverView) {
+                  double generatorCpu, long heapMaxBytes, long errors, DbFigures db, String serverView, long startNanos,
+                  long endNanos) {
         double rate() {
             return documents / seconds;
         }
@@ -164,6 +170,7 @@ public final class IntakeBench {
         System.out.printf(Locale.ROOT, "  PostgreSQL: %d WAL flushes taking %.0f ms in all (%.2f ms each, %.0f %% of the phase)%n",
                 r.db().walSyncs(), r.db().walSyncMillis(), r.db().walSyncs() == 0 ? 0.0 : r.db().walSyncMillis() / r.db().walSyncs(),
                 100 * r.db().walSyncMillis() / 1000 / r.seconds());
+        System.out.println("  " + disk.describe(r.startNanos(), r.endNanos()));
     }
 
     /** The router's own latency histograms between two scrapes. */
@@ -342,7 +349,7 @@ public final class IntakeBench {
                     (router.routerTicks() - routerStart) / tick / seconds,
                     (router.databaseTicks() - databaseStart) / tick / seconds,
                     (BenchRouter.cpuTicks(ProcessHandle.current().pid(), false) - selfStart) / tick / seconds,
-                    heapMax.get(), errors, dbFigures().minus(dbStart), routerView(scrapeStart, router.scrape()));
+                    heapMax.get(), errors, dbFigures().minus(dbStart), routerView(scrapeStart, router.scrape()), start, System.nanoTime());
         }
     }
 
@@ -468,12 +475,14 @@ public final class IntakeBench {
         if (p.waitFor() != 0) {
             throw new IllegalStateException("pgbench failed:\n" + output);
         }
-        double seconds = (System.nanoTime() - t) / 1e9;
+        long end = System.nanoTime();
+        double seconds = (end - t) / 1e9;
         DbFigures figures = dbFigures().minus(figuresStart);
         System.out.printf(Locale.ROOT, "%s: PostgreSQL CPU %.2f cores; WAL %.1f MB (%d full-page images), checkpoints %d;"
                         + " %d WAL flushes taking %.0f ms in all%n",
                 what, (router.databaseTicks() - dbStart) / 100.0 / seconds, figures.walBytes() / 1e6, figures.fullPageImages(),
                 figures.checkpoints(), figures.walSyncs(), figures.walSyncMillis());
+        System.out.println("  " + disk.describe(t, end));
         return output;
     }
 
