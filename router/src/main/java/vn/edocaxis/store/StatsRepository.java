@@ -88,7 +88,8 @@ public final class StatsRepository {
     }
 
     /**
-     * One bounded run: adds up to {@link #STEP} new deliveries to the counts and, if asked, recounts
+     * One bounded run: adds up to {@code step} new deliveries (rounded up to a document's last
+     * delivery) to the counts and, if asked, recounts
      * the acknowledgements of the days since the day before the last recount.
      */
     public Future<Progress> rollUp(boolean recountAcked) {
