@@ -6,6 +6,8 @@
 #                         --open-rate DOCS_PER_S (instead of half the closed loop's rate, to compare runs)
 #                         --pg-settings "name=value,..." (embedded server settings a reload applies)
 # Needs a JDK 17+, Maven, and pgbench + psql (Debian: apt-get install postgresql-client).
+# The open loop's tail depends on the kernel's writeback threshold (docs/BENCHMARKS.md); the
+# figures there were taken with and without: sysctl vm.dirty_background_bytes=16777216
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for tool in pgbench psql; do

@@ -4,17 +4,24 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Watches the disk the database writes to, independently of it: every 20 ms one 8 KB write and
  * an fdatasync ({@code force(false)}) of a file of its own, noting each that takes over 50 ms. A
  * latency tail that lines up with these stalls is the storage's, not the router's: any durable
  * commit waits for them.
+ *
+ * <p>It also notes the kernel's dirty page cache ({@code Dirty} in {@code /proc/meminfo}) at each
+ * probe: on the development VM the large stalls came when several hundred MB of it were written
+ * back at once (docs/BENCHMARKS.md, kernel writeback).
  */
 final class DiskProbe implements AutoCloseable {
 
@@ -26,6 +33,9 @@ final class DiskProbe implements AutoCloseable {
 
     private final FileChannel file;
     private final List<Stall> stalls = new ArrayList<>();
+    /** The largest dirty page cache seen, in kB, by second of the probe's life (guarded by {@link #stalls}). */
+    private final Map<Long, Long> dirtyKbBySecond = new HashMap<>();
+    private final long startNanos = System.nanoTime();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -49,10 +59,12 @@ final class DiskProbe implements AutoCloseable {
                 file.write(block, 0);
                 file.force(false);
                 long took = System.nanoTime() - t;
-                if (took > SLOW_NANOS) {
-                    synchronized (stalls) {
+                long dirty = dirtyKb();
+                synchronized (stalls) {
+                    if (took > SLOW_NANOS) {
                         stalls.add(new Stall(t, took));
                     }
+                    dirtyKbBySecond.merge((t - startNanos) / 1_000_000_000L, dirty, Math::max);
                 }
                 Thread.sleep(20);
             }
@@ -61,6 +73,31 @@ final class DiskProbe implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The kernel's dirty page cache in kB, or -1 where /proc/meminfo does not say. */
+    private static long dirtyKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("Dirty:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: nothing to report
+        }
+        return -1;
+    }
+
+    /** The largest dirty page cache seen between two instants ({@link System#nanoTime()}), described. */
+    String describeDirty(long from, long to) {
+        long max;
+        synchronized (stalls) {
+            max = dirtyKbBySecond.entrySet().stream()
+                    .filter(e -> e.getKey() >= (from - startNanos) / 1_000_000_000L && e.getKey() <= (to - startNanos) / 1_000_000_000L)
+                    .mapToLong(Map.Entry::getValue).max().orElse(-1);
+        }
+        return max < 0 ? "kernel dirty page cache: not known" : String.format(Locale.ROOT, "kernel dirty page cache: at most %d MB", max / 1024);
     }
 
     /** The stalls between two instants ({@link System#nanoTime()}), described for a phase that began at {@code from}. */

@@ -84,6 +84,13 @@ public final class IntakeBench {
 
     void run() throws Exception {
         try {
+            String writeback = kernelWriteback();
+            System.out.println("kernel writeback: " + writeback);
+            if (writeback.contains("vm.dirty_background_bytes=0,")) {
+                System.out.println("  (a ratio of memory: dirty pages are written back in large bursts that every commit waits"
+                        + " for; a database host wants a small byte threshold, e.g. sysctl vm.dirty_background_bytes=16777216;"
+                        + " see docs/BENCHMARKS.md)");
+            }
             router = new BenchRouter(s.jar(), s.routerHeap(), s.routerOptions());
             disk = new DiskProbe(router.work.resolve("disk-probe"));
             // Experiments with the embedded server's settings (those a reload applies).
@@ -121,6 +128,7 @@ public final class IntakeBench {
             System.out.printf("machine: %d cores, %s; router heap %s; load generator in the same machine%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                     s.routerHeap());
+            System.out.println("kernel writeback: " + kernelWriteback());
             print(closed);
             print(open);
             System.out.printf(Locale.ROOT, "  (from the actual send, generator lag excluded: p50 %.1f  p99 %.1f  p99.9 %.1f ms)%n",
@@ -170,7 +178,7 @@ public final class IntakeBench {
         System.out.printf(Locale.ROOT, "  PostgreSQL: %d WAL flushes taking %.0f ms in all (%.2f ms each, %.0f %% of the phase)%n",
                 r.db().walSyncs(), r.db().walSyncMillis(), r.db().walSyncs() == 0 ? 0.0 : r.db().walSyncMillis() / r.db().walSyncs(),
                 100 * r.db().walSyncMillis() / 1000 / r.seconds());
-        System.out.println("  " + disk.describe(r.startNanos(), r.endNanos()));
+        System.out.println("  " + disk.describe(r.startNanos(), r.endNanos()) + "; " + disk.describeDirty(r.startNanos(), r.endNanos()));
     }
 
     /** The router's own latency histograms between two scrapes. */
@@ -388,6 +396,24 @@ public final class IntakeBench {
         return packages;
     }
 
+    /**
+     * The kernel's thresholds for writing dirty pages back. With the ratio defaults (bytes 0) the
+     * background threshold is a tenth of the reclaimable memory: several hundred MB written back at
+     * once, during which every fdatasync waits (docs/BENCHMARKS.md, kernel writeback).
+     */
+    static String kernelWriteback() {
+        StringBuilder out = new StringBuilder();
+        for (String name : List.of("dirty_background_bytes", "dirty_background_ratio", "dirty_bytes", "dirty_ratio")) {
+            try {
+                out.append(out.isEmpty() ? "" : ", ").append("vm.").append(name).append('=')
+                        .append(Files.readAllLines(Path.of("/proc/sys/vm/" + name)).get(0).trim());
+            } catch (IOException e) {
+                return "not known (no /proc/sys/vm)";
+            }
+        }
+        return out.toString();
+    }
+
     double pgbench() throws Exception {
         String url = "postgresql://postgres@127.0.0.1:" + router.dbPort;
         psql(url + "/postgres", "drop database if exists pgbench_baseline");
@@ -482,7 +508,7 @@ public final class IntakeBench {
                         + " %d WAL flushes taking %.0f ms in all%n",
                 what, (router.databaseTicks() - dbStart) / 100.0 / seconds, figures.walBytes() / 1e6, figures.fullPageImages(),
                 figures.checkpoints(), figures.walSyncs(), figures.walSyncMillis());
-        System.out.println("  " + disk.describe(t, end));
+        System.out.println("  " + disk.describe(t, end) + "; " + disk.describeDirty(t, end));
         return output;
     }
 
