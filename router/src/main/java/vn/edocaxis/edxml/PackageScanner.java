@@ -3,6 +3,7 @@ package vn.edocaxis.edxml;
 import com.fasterxml.aalto.AsyncByteArrayFeeder;
 import com.fasterxml.aalto.AsyncXMLInputFactory;
 import com.fasterxml.aalto.AsyncXMLStreamReader;
+import com.fasterxml.aalto.UncheckedStreamException;
 import com.fasterxml.aalto.stax.InputFactoryImpl;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
@@ -264,7 +265,20 @@ public final class PackageScanner {
         parsedBytes += length;
     }
 
+    /**
+     * Hands every event parsed so far to the listeners. Aalto parses text lazily, when it is read
+     * (here or by a listener), and reports what it finds wrong in it (invalid UTF-8, a forbidden
+     * character, {@code ]]>}) as an {@link UncheckedStreamException}: malformed, like the rest.
+     */
     private void drain() {
+        try {
+            drainEvents();
+        } catch (UncheckedStreamException e) {
+            throw e.getCause() instanceof XMLStreamException cause ? translate(cause) : malformed(e.getMessage(), null);
+        }
+    }
+
+    private void drainEvents() {
         while (true) {
             int event;
             try {

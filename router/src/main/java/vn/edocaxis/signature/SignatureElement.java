@@ -57,8 +57,9 @@ final class SignatureElement {
         }
     }
 
+    /** The parent's local name; null for the Signature element itself and below the depth kept (nothing is read there). */
     private String parent() {
-        return depth >= 2 ? path[depth - 1] : null;
+        return depth >= 2 && depth - 1 < path.length ? path[depth - 1] : null;
     }
 
     void startElement(StartTag tag) {

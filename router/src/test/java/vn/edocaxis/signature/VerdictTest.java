@@ -186,6 +186,20 @@ class VerdictTest {
                 SignatureReason.CERTIFICATE_MISSING);
     }
 
+    /** Elements nested deeper inside the signature than it keeps track of: an index out of bounds (500) once. */
+    @Test
+    void deepNestingInsideTheSignatureIsReadSafely() {
+        String deep = "<x>".repeat(20) + "</x>".repeat(20);
+        String keyInfo = element(signed, "KeyInfo");
+        String closing = keyInfo.substring(keyInfo.lastIndexOf("</"));
+        assertThat(verify(replaceOnce(signed, closing, deep + closing)).status()).isEqualTo(Status.VALID);
+        String value = element(signed, "SignatureValue");
+        assertThat(verify(replaceOnce(signed, value, value + "<Object>" + deep + "</Object>")).status()).isEqualTo(Status.VALID);
+        String signedInfo = element(signed, "SignedInfo");
+        String signedInfoEnd = signedInfo.substring(signedInfo.lastIndexOf("</"));
+        assertInvalid(replaceOnce(signed, signedInfoEnd, deep + signedInfoEnd), SignatureReason.MALFORMED_SIGNATURE);
+    }
+
     @Test
     void garbageIsMalformed() {
         String value = element(signed, "SignatureValue");

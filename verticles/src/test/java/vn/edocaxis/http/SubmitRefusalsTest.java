@@ -199,6 +199,38 @@ class SubmitRefusalsTest {
         assertNothingStored();
     }
 
+    /** Invalid UTF-8, a control character and {@code ]]>} inside text: each was a 500 once. */
+    @Test
+    void badBytesInsideTextAreMalformed() {
+        byte[][] bad = {{(byte) 0xC3, (byte) 0x28}, {0x01}, "]]>".getBytes(StandardCharsets.US_ASCII)};
+        for (byte[] b : bad) {
+            byte[] pkg = doc("000.00.00.G22", "000.00.00.H41");
+            byte[] marker = "</edXML:Content>".getBytes(StandardCharsets.UTF_8);
+            int at = indexOf(pkg, marker);
+            byte[] mutated = new byte[pkg.length + b.length];
+            System.arraycopy(pkg, 0, mutated, 0, at);
+            System.arraycopy(b, 0, mutated, at, b.length);
+            System.arraycopy(pkg, at, mutated, at + b.length, pkg.length - at);
+            HttpResponse<Buffer> response = router.submit("vpcp", mutated);
+            assertRefused(response, 400, "XML_MALFORMED");
+            assertThat(response.bodyAsJsonObject().getString("message")).startsWith("line ");
+        }
+        assertNothingStored();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("marker not in the package");
+    }
+
     @Test
     void leadingGarbageSampleIsRefused() {
         assertRefused(router.submit("vpcp", Samples.bytes(Samples.LEADING_GARBAGE)), 400, "XML_MALFORMED");
