@@ -288,6 +288,12 @@ public final class PackageScanner {
                 event = reader.next();
             } catch (XMLStreamException e) {
                 throw translate(e);
+            } catch (UncheckedStreamException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // Aalto 1.3.3 throws a bare RuntimeException for some malformed names (an element
+                // prefixed "xmlns"): the parser's, so the input's fault
+                throw malformed(e.getMessage(), reader.getLocation());
             }
             if (event == AsyncXMLStreamReader.EVENT_INCOMPLETE) {
                 return;

@@ -181,6 +181,13 @@ class PackageScannerTest {
         }
     }
 
+    /** Aalto throws a bare RuntimeException for these: a 500 once, found by mutating a sample. */
+    @Test
+    void elementPrefixedXmlnsIsMalformed() {
+        assertThat(codeOf(utf8("<a><xmlns:b/></a>"))).isEqualTo(ErrorCode.XML_MALFORMED);
+        assertThat(codeOf(utf8("<a><xmlns:b xmlns:xmlns='urn:x'/></a>"))).isEqualTo(ErrorCode.XML_MALFORMED);
+    }
+
     @Test
     void mismatchedFinalEndTagIsReportedWhereItIs() {
         assertThatThrownBy(() -> scan(utf8("<a>\n<b>\n</a>"), 1024))
