@@ -24,11 +24,21 @@ public final class SubmitRules {
         }
     }
 
+    /** At most this many offending units are named in an answer (a package may list thousands). */
+    static final int UNITS_NAMED = 50;
+
+    private static RouterException offending(ErrorCode code, String what, List<String> units) {
+        List<String> named = units.subList(0, Math.min(units.size(), UNITS_NAMED));
+        String more = units.size() > named.size() ? " and " + (units.size() - named.size()) + " more" : "";
+        return new RouterException(code, what + " recipient unit" + (units.size() > 1 ? "s " : " ") + String.join(", ", named) + more,
+                Map.of("units", List.copyOf(named), "count", units.size()));
+    }
+
     /**
      * The recipients of a document, one per distinct unit code (its {@code To/OrganId}s), in package order.
      *
      * @throws RouterException {@link ErrorCode#RECIPIENT_UNKNOWN} or {@link ErrorCode#RECIPIENT_RETIRED},
-     *                         naming every offending unit
+     *                         naming the offending units (the first {@link #UNITS_NAMED}) and their number
      */
     public static List<Recipient> recipients(List<String> units, RegistrySnapshot registry) {
         List<Recipient> recipients = new ArrayList<>(units.size());
@@ -45,14 +55,10 @@ public final class SubmitRules {
             }
         }
         if (!unknown.isEmpty()) {
-            throw new RouterException(ErrorCode.RECIPIENT_UNKNOWN,
-                    "unknown recipient unit" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown),
-                    Map.of("units", unknown));
+            throw offending(ErrorCode.RECIPIENT_UNKNOWN, "unknown", unknown);
         }
         if (!retired.isEmpty()) {
-            throw new RouterException(ErrorCode.RECIPIENT_RETIRED,
-                    "retired recipient unit" + (retired.size() > 1 ? "s " : " ") + String.join(", ", retired),
-                    Map.of("units", retired));
+            throw offending(ErrorCode.RECIPIENT_RETIRED, "retired", retired);
         }
         return recipients;
     }
