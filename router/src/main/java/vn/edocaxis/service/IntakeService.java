@@ -111,12 +111,12 @@ public final class IntakeService {
         }
         String originalDocumentId = named;
         if (originalDocumentId == null) {
-            throw new RouterException(ErrorCode.ORIGINAL_UNKNOWN, "a " + REVISIONS[type] + " must name the document it concerns"
+            throw new RouterException(ErrorCode.ORIGINAL_UNKNOWN, REVISIONS[type] + " must name the document it concerns"
                     + " (TraceHeaderList/Bussiness/DocumentId)", Map.of("businessType", type));
         }
         return documents.findSent(header.fromOrganId(), originalDocumentId).map(found -> {
             SentDocument original = found.orElseThrow(() -> new RouterException(ErrorCode.ORIGINAL_UNKNOWN,
-                    "no document " + originalDocumentId + " sent by " + header.fromOrganId() + " is known: a " + REVISIONS[type]
+                    "no document " + originalDocumentId + " sent by " + header.fromOrganId() + " is known: " + REVISIONS[type]
                             + " must concern a document of the same sender",
                     Map.of("documentId", originalDocumentId, "sender", header.fromOrganId())));
             List<String> targets = original.recipientUnits();
@@ -129,7 +129,7 @@ public final class IntakeService {
         });
     }
 
-    private static final String[] REVISIONS = {"new document", "revoke", "update", "replacement"};
+    private static final String[] REVISIONS = {"a new document", "a revoke", "an update", "a replacement"};
 
     /**
      * A status message goes back to the other party of the document it reports on: from a
