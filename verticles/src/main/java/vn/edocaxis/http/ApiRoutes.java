@@ -5,7 +5,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import vn.edocaxis.config.RouterConfig;
 import vn.edocaxis.error.ErrorCode;
 import vn.edocaxis.error.RouterException;
@@ -21,7 +20,7 @@ import vn.edocaxis.service.RegistryService;
 
 /**
  * Every route of the mutual-TLS API, in one place. Package bodies are streamed by their handler;
- * only the small JSON and PEM routes get a {@link BodyHandler}, with a small cap.
+ * only the small JSON and PEM routes get their body read whole ({@link SmallBody}), with a small cap.
  */
 public final class ApiRoutes {
 
@@ -41,7 +40,7 @@ public final class ApiRoutes {
         AdminHandlers admin = new AdminHandlers(registry);
         PushHandlers push = new PushHandlers(pushes);
         FeedbackHandlers feedback = new FeedbackHandlers(sent, stats, audit);
-        Handler<RoutingContext> smallBody = BodyHandler.create(false).setBodyLimit(SMALL_BODY_LIMIT);
+        Handler<RoutingContext> smallBody = SmallBody.handler(SMALL_BODY_LIMIT);
 
         router.route().handler(new IdentityHandler(resolver, registry.registry()));
 

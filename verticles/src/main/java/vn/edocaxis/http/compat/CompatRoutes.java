@@ -6,11 +6,11 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import vn.edocaxis.config.RouterConfig;
 import vn.edocaxis.edxml.PackageKind;
 import vn.edocaxis.http.FailureHandler;
+import vn.edocaxis.http.SmallBody;
 import vn.edocaxis.service.DeliveryService;
 import vn.edocaxis.service.IntakeService;
 import vn.edocaxis.service.RegistryService;
@@ -40,7 +40,7 @@ public final class CompatRoutes {
                 Clock.systemUTC());
         // The SDK sends "{}" or an empty form on the calls that take no body: read it before the
         // (asynchronous) secret lookup. sendEdoc streams its body instead.
-        Handler<RoutingContext> smallBody = BodyHandler.create(false).setBodyLimit(SMALL_BODY_LIMIT);
+        Handler<RoutingContext> smallBody = SmallBody.handler(SMALL_BODY_LIMIT);
         FailureHandler inBody = new FailureHandler(Envelope.IN_BODY, meters, "compat");
         EdocHandlers edocs = new EdocHandlers(intake, deliveries, registry.registry());
         AgencyHandlers agencies = new AgencyHandlers(registry);
