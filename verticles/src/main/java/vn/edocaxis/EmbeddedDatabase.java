@@ -41,8 +41,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setServerConfig("backend_flush_after", "256kB")
                     // A new 16 MB WAL segment is zero-filled by the process that needs it, while
                     // every commit waits: at 700 documents/s (~10 MB/s of WAL) the per-second p99 was
-                    // 60 ms or more in about half of the seconds (docs/BENCHMARKS.md). Off: only the last byte is written. The
-                    // cost: a full disk shows up when WAL is written rather than when the file is made.
+                    // 60 ms or more in about half of the seconds (docs/BENCHMARKS.md). Off: only the
+                    // last byte is written. The cost: a full disk shows up when WAL is written rather
+                    // than when the file is made.
                     .setServerConfig("wal_init_zero", "off")
                     // times WAL writes and flushes in pg_stat_wal (the intake benchmark reports them)
                     .setServerConfig("track_wal_io_timing", "on")

@@ -89,8 +89,8 @@ public final class StatsRepository {
 
     /**
      * One bounded run: adds up to {@code step} new deliveries (rounded up to a document's last
-     * delivery) to the counts and, if asked, recounts
-     * the acknowledgements of the days since the day before the last recount.
+     * delivery) to the counts and, if asked, recounts the acknowledgements of the days since the
+     * day before the last recount.
      */
     public Future<Progress> rollUp(boolean recountAcked) {
         return pool.withTransaction(conn -> conn.query(TRY_LOCK).execute().compose(lock -> {
