@@ -128,6 +128,12 @@ final class BenchRouter implements AutoCloseable {
         }
     }
 
+    /** Time the router's JIT compilers have spent so far, in ms, from a scrape (-1 when absent). */
+    static double compileMillis(String scrape) {
+        return scrape.lines().filter(l -> l.startsWith("jvm_compilation_time_ms_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
+    }
+
     long heapUsed() {
         return (long) scrape().lines().filter(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\""))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
