@@ -6,6 +6,9 @@ import com.fasterxml.aalto.AsyncXMLStreamReader;
 import com.fasterxml.aalto.UncheckedStreamException;
 import com.fasterxml.aalto.stax.InputFactoryImpl;
 import io.vertx.core.buffer.Buffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +36,11 @@ public final class PackageScanner {
     private static final byte[] DOCTYPE = "<!DOCTYPE".getBytes(StandardCharsets.US_ASCII);
     private static final int PROLOG_KEPT = 1024;
     private static final byte[] TRAILER = {'\n', '\n'};
+    // newline search eight bytes at a time (a word has a zero byte where it equalled NEWLINES)
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
     private static final Pattern AALTO_LOCATION = Pattern.compile("\\s*at \\[row,col.*$", Pattern.DOTALL);
 
     private final AsyncXMLStreamReader<AsyncByteArrayFeeder> reader;
@@ -256,13 +264,30 @@ public final class PackageScanner {
     }
 
     private void countLines(byte[] bytes, int offset, int length) {
-        for (int i = offset, end = offset + length; i < end; i++) {
+        int i = offset;
+        int end = offset + length;
+        // eight bytes at a time: only a word holding a newline is looked at byte by byte
+        for (; i + 8 <= end; i += 8) {
+            long x = (long) LONGS.get(bytes, i) ^ NEWLINES;
+            if (((x - ONES) & ~x & HIGH_BITS) != 0) {
+                for (int k = i; k < i + 8; k++) {
+                    if (bytes[k] == '\n') {
+                        newline(k - offset);
+                    }
+                }
+            }
+        }
+        for (; i < end; i++) {
             if (bytes[i] == '\n') {
-                recentNewlines[(int) (newlines % recentNewlines.length)] = parsedBytes + i - offset;
-                newlines++;
+                newline(i - offset);
             }
         }
         parsedBytes += length;
+    }
+
+    private void newline(int at) {
+        recentNewlines[(int) (newlines % recentNewlines.length)] = parsedBytes + at;
+        newlines++;
     }
 
     /**

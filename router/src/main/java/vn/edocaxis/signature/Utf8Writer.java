@@ -67,7 +67,22 @@ final class Utf8Writer {
 
     /** Markup, names, comment and PI content: no escaping. */
     void raw(String s) {
-        for (int i = 0, n = s.length(); i < n; i++) {
+        int n = s.length();
+        int i = 0;
+        if (pendingHigh == 0 && n <= limit - pos) {
+            // the usual case, an ASCII name that fits: one bounds check for the whole string
+            byte[] b = buf;
+            int p = pos;
+            for (; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    break;
+                }
+                b[p++] = (byte) c;
+            }
+            pos = p;
+        }
+        for (; i < n; i++) {
             put(s.charAt(i));
         }
     }

@@ -198,6 +198,23 @@ class PackageScannerTest {
                 });
     }
 
+    /** Newlines at every offset within the scanner's eight-byte words, found whatever the slicing. */
+    @Test
+    void linesAreCountedWhereverTheNewlinesFall() {
+        StringBuilder doc = new StringBuilder("<r>\n");
+        for (int i = 0; i < 300; i++) {
+            doc.append("<x>").append("y".repeat(i % 11)).append("</x>\n");
+        }
+        doc.append("<b>\n</r>");
+        for (int slice : List.of(1, 7, 13, 4096, 1 << 20)) {
+            assertThatThrownBy(() -> scan(utf8(doc.toString()), slice))
+                    .isInstanceOfSatisfying(RouterException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.XML_MALFORMED);
+                        assertThat(e.details()).containsEntry("line", 303L);
+                    });
+        }
+    }
+
     @Test
     void truncatedOrEmptyDocumentsAreMalformed() {
         assertThat(codeOf(utf8("<a><b></b>"))).isEqualTo(ErrorCode.XML_MALFORMED);
