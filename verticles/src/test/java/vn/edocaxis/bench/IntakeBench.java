@@ -276,9 +276,10 @@ public final class IntakeBench {
             Result r = closedLoop(more, "JIT round");
             double compiled = BenchRouter.compileMillis(router.scrape()) - start;
             double share = compiled / (r.seconds() * 1000);
-            System.out.printf(Locale.ROOT, "warm-up round %d: %d packages (a fifth signed) at %.0f/s after %.0f s for the JIT to go quiet;"
-                            + " the router's JIT compiled %.0f ms during the round (%.1f %% of it)%n", round, JIT_ROUND_DOCS,
-                    r.rate(), waited, compiled, 100 * share);
+            System.out.printf(Locale.ROOT, "warm-up round %d: %d packages (a fifth signed) at %.0f/s (CPU: router %.2f, PostgreSQL"
+                            + " %.2f) after %.0f s for the JIT to go quiet; the router's JIT compiled %.0f ms during the round"
+                            + " (%.1f %% of it)%n", round, JIT_ROUND_DOCS, r.rate(), r.routerCpu(), r.databaseCpu(), waited, compiled,
+                    100 * share);
             if (share < 0.05 && round >= JIT_MIN_ROUNDS) {
                 return;
             }
