@@ -2,7 +2,8 @@
 # The intake benchmark (issue 3): builds the router, starts it as its own process on its embedded
 # PostgreSQL, drives it over mutual TLS and compares with pgbench doing the same work naively.
 # Options (all optional): --docs N --open-docs N --warmup N (then rounds until the router's JIT is
-#                         done) --concurrency N --pgbench-seconds N --attachment BYTES --router-heap SIZE --router-options "JVM OPTIONS"
+#                         done) --concurrency N --pgbench-seconds N --attachment BYTES
+#                         --router-heap SIZE --router-options "JVM OPTIONS"
 #                         --open-rate DOCS_PER_S (instead of half the closed loop's rate, to compare runs)
 #                         --pg-settings "name=value,..." (embedded server settings a reload applies)
 # Needs a JDK 17+, Maven, and pgbench + psql (Debian: apt-get install postgresql-client).
