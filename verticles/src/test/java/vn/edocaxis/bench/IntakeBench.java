@@ -109,9 +109,13 @@ public final class IntakeBench {
                 router.call("operator", "PATCH", "/v1/admin/systems/" + system, new JsonObject().put("signaturePolicy", "verify-if-present"));
                 clients.add(router.client(vertx, system, s.concurrency() / systems.size() + 1));
             }
+            if (s.warmup() % systems.size() != 0 || s.closedDocs() % systems.size() != 0) {
+                // each phase sends its i-th package through system i mod 4, which must be its sender
+                throw new IllegalArgumentException("--warmup and --docs must be multiples of " + systems.size());
+            }
             int total = s.warmup() + s.closedDocs() + s.openDocs();
             System.out.printf("signing %d packages (RSA-2048/SHA-256, fan-out 3)...%n", total);
-            List<Buffer> packages = packages(total, systems, true);
+            List<Buffer> packages = packages(total, systems, i -> true);
             System.out.printf("package size: %d bytes%n", packages.get(0).length());
 
             closedLoop(packages.subList(0, s.warmup()), "warm-up");
@@ -263,23 +267,16 @@ public final class IntakeBench {
             }
             double waited = (System.nanoTime() - waitedFrom) / 1e9;
             // one in five signed: C2 compiles with branch profiles that have seen both kinds
-            List<Buffer> signed = packages(JIT_ROUND_DOCS / 5, systems, true);
-            List<Buffer> unsigned = packages(JIT_ROUND_DOCS - signed.size(), systems, false);
-            List<Buffer> more = new ArrayList<>(JIT_ROUND_DOCS);
-            for (int i = 0, u = 0; i < signed.size(); i++) {
-                more.add(signed.get(i));
-                for (int k = 0; k < 4 && u < unsigned.size(); k++) {
-                    more.add(unsigned.get(u++));
-                }
-            }
+            List<Buffer> more = packages(JIT_ROUND_DOCS, systems, i -> i % 5 == 0);
             double start = BenchRouter.compileMillis(router.scrape());
             Result r = closedLoop(more, "JIT round");
             double compiled = BenchRouter.compileMillis(router.scrape()) - start;
             double share = compiled / (r.seconds() * 1000);
-            System.out.printf(Locale.ROOT, "warm-up round %d: %d packages (a fifth signed) at %.0f/s (CPU: router %.2f, PostgreSQL"
-                            + " %.2f) after %.0f s for the JIT to go quiet; the router's JIT compiled %.0f ms during the round"
-                            + " (%.1f %% of it)%n", round, JIT_ROUND_DOCS, r.rate(), r.routerCpu(), r.databaseCpu(), waited, compiled,
-                    100 * share);
+            System.out.printf(Locale.ROOT, "warm-up round %d: %d packages (a fifth signed), errors %d, at %.0f/s (CPU: router %.2f,"
+                            + " PostgreSQL %.2f; %.1f documents per commit) after %.0f s for the JIT to go quiet; the router's JIT"
+                            + " compiled %.0f ms during the round (%.1f %% of it)%n", round, JIT_ROUND_DOCS, r.errors(), r.rate(),
+                    r.routerCpu(), r.databaseCpu(), r.db().commits() == 0 ? 0.0 : (double) r.documents() / r.db().commits(),
+                    waited, compiled, 100 * share);
             if (share < 0.05 && round >= JIT_MIN_ROUNDS) {
                 return;
             }
@@ -317,8 +314,8 @@ public final class IntakeBench {
             synchronized (latency) {
                 latency.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
             }
-            if (ar.failed()) {
-                errors.incrementAndGet();
+            if (ar.failed() && errors.incrementAndGet() == 1) {
+                System.out.println("first error: " + ar.cause().getMessage());
             }
             sendNext(sender, docs, next, latency, errors, done);
         });
@@ -424,12 +421,12 @@ public final class IntakeBench {
     // --- set-up -----------------------------------------------------------------------------------------------
 
     /**
-     * The packages (signed unless {@code sign} is false), packed into a few large arrays: tens of
-     * thousands of small arrays kept for the whole run would make the generator's own garbage
-     * collections long, and an open-loop generator that pauses adds its pause to the latency it
-     * measures.
+     * The packages (the i-th from system i mod 4, as {@link #submit} sends it; signed where
+     * {@code sign} says so), packed into a few large arrays: tens of thousands of small arrays kept
+     * for the whole run would make the generator's own garbage collections long, and an open-loop
+     * generator that pauses adds its pause to the latency it measures.
      */
-    List<Buffer> packages(int count, List<String> systems, boolean sign) {
+    List<Buffer> packages(int count, List<String> systems, java.util.function.IntPredicate sign) {
         List<PackageSigner> signers = systems.stream().map(system -> PackageSigner.fromPem(
                 router.pki().resolve("signers/" + system + ".crt"), router.pki().resolve("signers/" + system + ".key"))).toList();
         List<String> firstUnits = DemoDirectory.SYSTEMS.stream().map(d -> d.units().get(0).code()).toList();
@@ -441,7 +438,7 @@ public final class IntakeBench {
             List<String> to = new ArrayList<>(firstUnits);
             to.remove(sender);
             byte[] unsigned = TestPackages.document(firstUnits.get(sender), to, "bench-" + run + "-" + i, attachment);
-            return sign ? signers.get(sender).sign(unsigned) : unsigned;
+            return sign.test(i) ? signers.get(sender).sign(unsigned) : unsigned;
         }).toList();
         List<Buffer> packages = new ArrayList<>(count);
         int slab = 64 << 20;
