@@ -130,13 +130,17 @@ final class BenchRouter implements AutoCloseable {
 
     /** Time the router's JIT compilers have spent so far, in ms, from a scrape (-1 when absent). */
     static double compileMillis(String scrape) {
-        return scrape.lines().filter(l -> l.startsWith("jvm_compilation_time_ms_total"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
+        return values(scrape, "jvm_compilation_time_ms_total").findFirst().orElse(-1);
     }
 
     long heapUsed() {
-        return (long) scrape().lines().filter(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return (long) values(scrape(), "jvm_memory_used_bytes{area=\"heap\"").sum();
+    }
+
+    /** The values of a scrape's series whose lines start with {@code prefix}. */
+    private static java.util.stream.DoubleStream values(String scrape, String prefix) {
+        return scrape.lines().filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)));
     }
 
     /**

@@ -267,10 +267,8 @@ public final class IntakeBench {
             }
             double waited = (System.nanoTime() - waitedFrom) / 1e9;
             // one in five signed: C2 compiles with branch profiles that have seen both kinds
-            List<Buffer> more = packages(JIT_ROUND_DOCS, systems, i -> i % 5 == 0);
-            double start = BenchRouter.compileMillis(router.scrape());
-            Result r = closedLoop(more, "JIT round");
-            double compiled = BenchRouter.compileMillis(router.scrape()) - start;
+            Result r = closedLoop(packages(JIT_ROUND_DOCS, systems, i -> i % 5 == 0), "JIT round");
+            double compiled = r.jitMillis();
             double share = compiled / (r.seconds() * 1000);
             System.out.printf(Locale.ROOT, "warm-up round %d: %d packages (a fifth signed), errors %d, at %.0f/s (CPU: router %.2f,"
                             + " PostgreSQL %.2f; %.1f documents per commit) after %.0f s for the JIT to go quiet; the router's JIT"
