@@ -132,13 +132,17 @@ public final class RegistryRepository {
         Tuple params = Tuple.of(code, name, parentCode, level == null ? null : level.shortValue(), systemId, email)
                 .addString(status == null ? null : status.wire());
         return client.preparedQuery(Sql.UPDATE_UNIT).execute(params)
-                .map(rows -> first(rows).map(RegistryRepository::unit))
-                .compose(updated -> systemId == null || updated.isEmpty()
-                        ? Future.succeededFuture(updated)
-                        : client.preparedQuery(Sql.MOVE_PENDING_DELIVERIES).execute(Tuple.of(code, systemId))
-                                .compose(moved -> client.preparedQuery(Sql.NOTIFY_DELIVERIES)
-                                        .execute(Tuple.of((Object) new String[] {systemId})))
-                                .map(updated));
+                .map(RegistryRepository::first)
+                .compose(row -> {
+                    Optional<Unit> updated = row.map(RegistryRepository::unit);
+                    String previous = row.map(r -> r.getString("previous_system_id")).orElse(null);
+                    return systemId == null || updated.isEmpty() || systemId.equals(previous)
+                            ? Future.succeededFuture(updated)
+                            : client.preparedQuery(Sql.MOVE_PENDING_DELIVERIES).execute(Tuple.of(code, systemId, previous))
+                                    .compose(moved -> client.preparedQuery(Sql.NOTIFY_DELIVERIES)
+                                            .execute(Tuple.of((Object) new String[] {systemId})))
+                                    .map(updated);
+                });
     }
 
     /** The shared secret a system signs request headers with on today's axis API, if it has one. */

@@ -51,16 +51,20 @@ final class Sql {
             "insert into unit (code, name, parent_code, level, system_id, email) values ($1, $2, $3, $4, $5, $6)"
                     + " on conflict (code) do nothing returning " + UNIT_COLUMNS;
 
+    // Also returns the host the unit had before (previous_system_id), whose pending deliveries follow it.
     static final String UPDATE_UNIT =
-            "update unit set name = coalesce($2, name), parent_code = coalesce($3, parent_code), level = coalesce($4, level),"
+            "with before as (select system_id from unit where code = $1)"
+                    + " update unit set name = coalesce($2, name), parent_code = coalesce($3, parent_code), level = coalesce($4, level),"
                     + " system_id = coalesce($5, system_id), email = coalesce($6, email), status = coalesce($7, status),"
-                    + " version = nextval('directory_version'), updated_at = now() where code = $1 returning " + UNIT_COLUMNS;
+                    + " version = nextval('directory_version'), updated_at = now() where code = $1 returning " + UNIT_COLUMNS
+                    + ", (select system_id from before) as previous_system_id";
 
-    // Pending deliveries follow their unit to its new host.
+    // Pending deliveries follow their unit from its former host ($3) to its new one (found through
+    // the former host's pending deliveries: there is no index by unit).
     static final String MOVE_PENDING_DELIVERIES =
             "update delivery set system_id = $2,"
                     + " next_attempt_at = (select case when push_url is not null then now() end from connected_system where id = $2)"
-                    + " where unit_code = $1 and state = 'pending' and system_id <> $2";
+                    + " where system_id = $3 and state = 'pending' and unit_code = $1";
 
     // documents -----------------------------------------------------------------------------
 
@@ -88,12 +92,15 @@ final class Sql {
 
     // created_at is read from the clock, not the transaction start: with the lock above held, the
     // commit follows within the time of the statement and the WAL flush. The same statement writes
-    // the audit lines ($4..$8), each document's with its deliveries (id and unit, by id).
+    // the audit lines ($4..$8), each document's with its deliveries (id and unit, by id). The outer
+    // joins stand in for foreign keys (V6): a unit or system that does not exist is a null in a
+    // not-null column, an error that aborts the transaction (the COMMIT that follows in the same
+    // flight then rolls back), as a foreign key violation did.
     static final String INSERT_DELIVERIES =
             "with ins as (insert into delivery (document_id, unit_code, system_id, next_attempt_at, created_at)"
-                    + "   select r.d, r.u, r.s, case when cs.push_url is not null then now() end, clock_timestamp()"
+                    + "   select r.d, un.code, cs.id, case when cs.push_url is not null then now() end, clock_timestamp()"
                     + "   from unnest($1::uuid[], $2::text[], $3::text[]) with ordinality as r(d, u, s, n)"
-                    + "   join connected_system cs on cs.id = r.s order by r.n"
+                    + "   left join connected_system cs on cs.id = r.s left join unit un on un.code = r.u order by r.n"
                     + "   returning id, document_id, unit_code, system_id, created_at),"
                     + " per_document as (select document_id,"
                     + "   jsonb_agg(jsonb_build_object('id', id, 'unit', unit_code) order by id) as deliveries"
