@@ -53,10 +53,14 @@ public final class DeliveryRepository {
 
     /** Router-wide: pending deliveries, the age of the oldest in seconds (0 if none), dead letters. */
     public Future<QueueFigures> queueFigures() {
-        return pool.query(Sql.QUEUE_FIGURES).execute().map(rows -> {
-            Row row = rows.iterator().next();
-            Number oldest = row.getNumeric("oldest");
-            return new QueueFigures(row.getLong("pending"), oldest == null ? 0 : oldest.doubleValue(), row.getLong("dead"));
+        Future<Row> counts = pool.withTransaction(conn -> conn.query(Sql.LOCK_DELIVERY_COUNT).execute()
+                .compose(locked -> conn.query(Sql.FOLD_DELIVERY_COUNT).execute())
+                .map(rows -> rows.iterator().next()));
+        Future<Row> oldest = pool.query(Sql.OLDEST_PENDING).execute().map(rows -> rows.iterator().next());
+        return Future.all(counts, oldest).map(v -> {
+            Number age = oldest.result().getNumeric("oldest");
+            return new QueueFigures(counts.result().getLong("pending"), age == null ? 0 : age.doubleValue(),
+                    counts.result().getLong("dead"));
         });
     }
 

@@ -258,10 +258,22 @@ final class Sql {
                     + " from delivery d where d.state = 'dead' and d.id > $1 order by d.id limit $2";
 
     // The router-wide queue, for the operators' gauges (both partial indexes keep it cheap).
-    static final String QUEUE_FIGURES =
-            "select (select count(*) from delivery where state = 'pending') as pending,"
-                    + " (select extract(epoch from now() - min(created_at)) from delivery where state = 'pending') as oldest,"
-                    + " (select count(*) from delivery where state = 'dead') as dead";
+    // Queue figures (V7): one node at a time folds the appended counts into one row; the row it
+    // inserts is the total. Taken in a transaction with the lock, so a second node folds after the
+    // first committed and sees its row.
+    static final String LOCK_DELIVERY_COUNT = "select pg_advisory_xact_lock(7306)";
+
+    static final String FOLD_DELIVERY_COUNT =
+            "with gone as (delete from delivery_count returning pending, dead)"
+                    + " insert into delivery_count (pending, dead) select coalesce(sum(pending), 0), coalesce(sum(dead), 0) from gone"
+                    + " returning pending, dead";
+
+    // The oldest pending delivery is the one with the lowest id (ids follow commit order): one probe
+    // of delivery_pending per system rather than a scan of every pending delivery.
+    static final String OLDEST_PENDING =
+            "select extract(epoch from now() - min(o.created_at)) as oldest from connected_system s"
+                    + " cross join lateral (select d.created_at from delivery d where d.system_id = s.id and d.state = 'pending'"
+                    + " order by d.id limit 1) o";
 
     static final String SET_PUSH_URL =
             "update connected_system set push_url = $2, push_max_concurrency = coalesce($3, push_max_concurrency),"
