@@ -118,4 +118,31 @@ class GroupCommitterTest {
         assertThat(db.number("select count(*) from document_chunk c join document d on d.id = c.document_id"
                 + " where d.edxml_document_id like 'loss-%'")).isEqualTo(300);
     }
+
+    @Test
+    void conflictsInABatchAreSkippedAndTheRestIsCommittedWhole() throws Exception {
+        NewDocument earlier = document("mixed-0", "000.00.00.A02");
+        assertThat(await(documents.insertBatch(List.of(new DocumentRepository.Pending(earlier, Buffer.buffer("<edXML>mixed-0</edXML>"))))))
+                .allMatch(Optional::isPresent);
+        long audited = db.number("select count(*) from audit_log");
+        // one batch: the earlier document again (its id: a conflict on the primary key), the same
+        // package again under a new id (a conflict on the idempotency indexes), and three new ones
+        NewDocument reused = document("mixed-0", "000.00.00.A02");
+        List<DocumentRepository.Pending> batch = new ArrayList<>();
+        batch.add(new DocumentRepository.Pending(earlier, Buffer.buffer("<edXML>mixed-0</edXML>")));
+        batch.add(new DocumentRepository.Pending(reused, Buffer.buffer("<edXML>mixed-0</edXML>")));
+        for (int i = 1; i <= 3; i++) {
+            batch.add(new DocumentRepository.Pending(document("mixed-" + i, "000.00.00.A02"), Buffer.buffer("<edXML>mixed-" + i + "</edXML>")));
+        }
+        List<Optional<StoredDocument>> results = await(documents.insertBatch(batch));
+        assertThat(results.subList(0, 2)).allMatch(Optional::isEmpty);
+        assertThat(results.subList(2, 5)).allMatch(r -> r.isPresent() && r.get().deliveries().size() == 1);
+        assertThat(db.number("select count(*) from document where edxml_document_id like 'mixed-%'")).isEqualTo(4);
+        assertThat(db.number("select count(*) from document_chunk c join document d on d.id = c.document_id"
+                + " where d.edxml_document_id like 'mixed-%'")).isEqualTo(4);
+        assertThat(db.number("select count(*) from delivery d join document m on m.id = d.document_id"
+                + " where m.edxml_document_id like 'mixed-%'")).isEqualTo(4);
+        assertThat(db.number("select count(*) from audit_log")).as("one audit line per stored document").isEqualTo(audited + 3);
+        assertThat(await(documents.resolveConflict(earlier)).replay()).isTrue();
+    }
 }
