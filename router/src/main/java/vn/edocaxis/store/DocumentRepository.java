@@ -2,7 +2,6 @@ package vn.edocaxis.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -12,7 +11,6 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,35 +53,14 @@ public final class DocumentRepository {
     }
 
     /**
-     * Commits many one-chunk packages in one transaction. Each result is the stored document, or
-     * empty when the document conflicted with an earlier one (see {@link #resolveConflict}); the
-     * others are committed regardless.
-     *
-     * <p>Conflicts are rare, so the batch first goes out as one pipelined flight, {@code BEGIN} to
-     * {@code COMMIT}, assuming there are none ({@link #insertInOneFlight}): the router does nothing
-     * between the statements, so the transaction, and the delivery-id lock it takes, never waits
-     * for this node's event loop. A conflict fails that flight's document insert, which turns its
-     * {@code COMMIT} into a rollback, and the batch is written again in two flights
-     * ({@link #insertRows}), where conflicting rows are skipped. A batch with revokes, whose
-     * deliveries depend on what the revoke withdraws, always takes two flights.
-     *
-     * <p>In both, a statement that fails aborts the transaction and turns the COMMIT sent after it
-     * into a rollback, and its failure fails the batch; a failure before the COMMIT was sent is
-     * rolled back here.
+     * Commits many one-chunk packages in one transaction, in two round trips whatever their number
+     * (see {@link #insertRows}). Each result is the stored document, or empty when the document
+     * conflicted with an earlier one (see {@link #resolveConflict}); the others are committed
+     * regardless. The COMMIT goes out in the same flight as the statements before it: one that
+     * fails aborts the transaction and turns the COMMIT into a rollback, and its failure fails the
+     * batch; a failure before the COMMIT was sent is rolled back here.
      */
     public Future<List<Optional<StoredDocument>>> insertBatch(List<Pending> batch) {
-        if (batch.stream().anyMatch(p -> p.document().revokes() && p.document().originalId() != null)) {
-            return insertInTwoFlights(batch);
-        }
-        return pool.withConnection(conn -> insertInOneFlight(conn, batch))
-                .recover(failure -> isConflict(failure) ? insertInTwoFlights(batch) : Future.failedFuture(failure));
-    }
-
-    private static boolean isConflict(Throwable failure) {
-        return failure instanceof PgException pg && "23505".equals(pg.getSqlState());
-    }
-
-    private Future<List<Optional<StoredDocument>>> insertInTwoFlights(List<Pending> batch) {
         return pool.withConnection(conn -> {
             Future<?> begin = conn.query("BEGIN").execute();
             boolean[] commitSent = {false};
@@ -95,35 +72,6 @@ public final class DocumentRepository {
                     .recover(failure -> commitSent[0] ? Future.failedFuture(failure)
                             : conn.query("ROLLBACK").execute().transform(rolledBack -> Future.failedFuture(failure)));
         });
-    }
-
-    /**
-     * Every statement of the batch in one flight, the documents inserted without skipping
-     * conflicts: a conflict fails the flight with the document insert's unique violation (which
-     * {@link #insertBatch} recognises) and everything after it, the COMMIT included, is void.
-     */
-    private static Future<List<Optional<StoredDocument>>> insertInOneFlight(SqlConnection conn, List<Pending> batch) {
-        List<NewDocument> documents = batch.stream().map(Pending::document).toList();
-        Map<UUID, Instant> committed = new HashMap<>();
-        Future<?> begin = conn.query("BEGIN").execute();
-        // answers come back in the order the statements went out: this one's callback has run
-        // before the deliveries' callback reads the times it records
-        Future<?> inserted = conn.preparedQuery(Sql.INSERT_DOCUMENTS_STRICT).execute(documentColumns(documents)).map(rows -> {
-            for (Row row : rows) {
-                committed.put(row.getUUID("id"), row.getOffsetDateTime("received_at").toInstant());
-            }
-            return null;
-        });
-        Set<UUID> all = new HashSet<>();
-        documents.forEach(d -> all.add(d.id()));
-        Future<?> chunks = insertChunks(conn, batch, all);
-        Future<Void> statuses = applyStatuses(conn, documents);
-        Future<Map<UUID, List<StoredDocument.Delivery>>> deliveries = insertDeliveries(conn, documents, committed,
-                audit(documents, Map.of()));
-        Future<?> commit = conn.query("COMMIT").execute();
-        return Future.join(List.of(begin, inserted, chunks, statuses, deliveries, commit))
-                .map(v -> results(documents, committed, deliveries.result()))
-                .recover(failure -> Future.failedFuture(inserted.failed() ? inserted.cause() : failure));
     }
 
     /**
@@ -141,7 +89,7 @@ public final class DocumentRepository {
             for (Row row : inserted) {
                 committed.put(row.getUUID("id"), row.getOffsetDateTime("received_at").toInstant());
             }
-            Future<?> chunks = insertChunks(conn, batch, committed.keySet());
+            Future<?> chunks = insertChunks(conn, batch, committed);
             List<NewDocument> stored = documents.stream().filter(d -> committed.containsKey(d.id())).toList();
             Future<Void> statuses = applyStatuses(conn, stored);
             Map<UUID, List<Long>> withdrawn = new HashMap<>();
@@ -156,13 +104,13 @@ public final class DocumentRepository {
         });
     }
 
-    /** The chunks of the packages that were stored, in one statement. */
-    private static Future<?> insertChunks(SqlConnection conn, List<Pending> batch, Set<UUID> stored) {
+    /** The chunks of the packages that were stored ({@code committed}), in one statement. */
+    private static Future<?> insertChunks(SqlConnection conn, List<Pending> batch, Map<UUID, Instant> committed) {
         List<UUID> chunkDocs = new ArrayList<>();
         List<Integer> chunkSeqs = new ArrayList<>();
         List<Buffer> chunkData = new ArrayList<>();
         for (Pending p : batch) {
-            if (p.chunk() != null && stored.contains(p.document().id())) {
+            if (p.chunk() != null && committed.containsKey(p.document().id())) {
                 chunkDocs.add(p.document().id());
                 chunkSeqs.add(p.document().chunkCount() - 1);
                 chunkData.add(p.chunk());

@@ -68,9 +68,8 @@ final class Sql {
 
     // documents -----------------------------------------------------------------------------
 
-    // Many documents in one statement; a conflict on an idempotency index (a resubmission, a reused
-    // DocumentId) fails it with a unique violation, and aborts the transaction.
-    static final String INSERT_DOCUMENTS_STRICT =
+    // Many documents in one statement; a conflict on an idempotency index skips that row only.
+    static final String INSERT_DOCUMENTS =
             "insert into document (id, kind, sender_system_id, from_unit, edxml_document_id, response_for_id, status_code,"
                     + " business_doc_type, subject, size_bytes, sha256, chunk_count, signature_status, signature_reason,"
                     + " signer_subject, signer_serial, signature_algorithm, status_code_known, sender_subject, chunk_bytes,"
@@ -78,10 +77,7 @@ final class Sql {
                     + " select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[],"
                     + " $8::int2[], $9::text[], $10::int8[], $11::bytea[], $12::int4[], $13::text[], $14::text[], $15::text[],"
                     + " $16::text[], $17::text[], $18::bool[], $19::text[], $20::int4[], $21::uuid[], $22::text[], $23::text[])"
-                    + " returning id, received_at";
-
-    // The same, skipping a row that conflicts on an idempotency index instead of failing.
-    static final String INSERT_DOCUMENTS = INSERT_DOCUMENTS_STRICT.replace(" returning ", " on conflict do nothing returning ");
+                    + " on conflict do nothing returning id, received_at";
 
     static final String INSERT_CHUNK =
             "insert into document_chunk (document_id, seq, data) values ($1, $2, $3)";
