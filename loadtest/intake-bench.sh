@@ -5,6 +5,7 @@
 #                         done) --concurrency N --pgbench-seconds N --attachment BYTES
 #                         --router-heap SIZE --router-options "JVM OPTIONS"
 #                         --open-rate DOCS_PER_S (instead of half the closed loop's rate, to compare runs)
+#                         --open-warmup N (packages sent at the open loop's rate before it is measured; 10000)
 #                         --pg-settings "name=value,..." (embedded server settings a reload applies)
 # Needs a JDK 17+, Maven, and pgbench + psql (Debian: apt-get install postgresql-client).
 # The open loop's tail depends on the kernel's writeback threshold (docs/BENCHMARKS.md); the

@@ -43,8 +43,9 @@ import vn.edocaxis.support.TestPackages;
  * <ol>
  *   <li>closed loop: {@code concurrency} senders over mutual TLS with keep-alive, each sending its
  *       next package as soon as the previous one is answered: the sustained maximum;</li>
- *   <li>open loop at half that rate: latency measured from each request's scheduled time, so a
- *       stall is not hidden by waiting senders (no coordinated omission);</li>
+ *   <li>open loop at half that rate, after {@code --open-warmup} packages at that rate that are
+ *       not measured: latency measured from each request's scheduled time, so a stall is not
+ *       hidden by waiting senders (no coordinated omission);</li>
  *   <li>pgbench on the same PostgreSQL doing the same work naively: per document one transaction
  *       with one 10 KB row and three delivery rows, {@code concurrency} clients: flat out, then
  *       at the open loop's rate for as long, its latency also from the scheduled start (what the
@@ -56,7 +57,8 @@ import vn.edocaxis.support.TestPackages;
 public final class IntakeBench {
 
     record Settings(Path jar, int concurrency, int warmup, int closedDocs, int openDocs, int pgbenchSeconds,
-                    int attachmentBytes, String routerHeap, String routerOptions, double openRate, String pgSettings) {
+                    int attachmentBytes, String routerHeap, String routerOptions, double openRate, String pgSettings,
+                    int openWarmup) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -66,7 +68,7 @@ public final class IntakeBench {
                 Integer.parseInt(arg(args, "--open-docs", "30000")), Integer.parseInt(arg(args, "--pgbench-seconds", "30")),
                 Integer.parseInt(arg(args, "--attachment", "3600")), arg(args, "--router-heap", "512m"),
                 arg(args, "--router-options", ""), Double.parseDouble(arg(args, "--open-rate", "0")),
-                arg(args, "--pg-settings", ""));
+                arg(args, "--pg-settings", ""), Integer.parseInt(arg(args, "--open-warmup", "10000")));
         new IntakeBench(s).run();
         System.exit(0);
     }
@@ -109,11 +111,11 @@ public final class IntakeBench {
                 router.call("operator", "PATCH", "/v1/admin/systems/" + system, new JsonObject().put("signaturePolicy", "verify-if-present"));
                 clients.add(router.client(vertx, system, s.concurrency() / systems.size() + 1));
             }
-            if (s.warmup() % systems.size() != 0 || s.closedDocs() % systems.size() != 0) {
+            if (s.warmup() % systems.size() != 0 || s.closedDocs() % systems.size() != 0 || s.openWarmup() % systems.size() != 0) {
                 // each phase sends its i-th package through system i mod 4, which must be its sender
-                throw new IllegalArgumentException("--warmup and --docs must be multiples of " + systems.size());
+                throw new IllegalArgumentException("--warmup, --docs and --open-warmup must be multiples of " + systems.size());
             }
-            int total = s.warmup() + s.closedDocs() + s.openDocs();
+            int total = s.warmup() + s.closedDocs() + s.openWarmup() + s.openDocs();
             System.out.printf("signing %d packages (RSA-2048/SHA-256, fan-out 3)...%n", total);
             List<Buffer> packages = packages(total, systems, i -> true);
             System.out.printf("package size: %d bytes%n", packages.get(0).length());
@@ -123,7 +125,14 @@ public final class IntakeBench {
             Result closed = closedLoop(packages.subList(s.warmup(), s.warmup() + s.closedDocs()), "closed loop");
             // A fixed open-loop rate makes runs of different code or settings comparable.
             double half = s.openRate() > 0 ? s.openRate() : closed.rate() / 2;
-            Result open = openLoop(packages.subList(s.warmup() + s.closedDocs(), total), half);
+            int openFrom = s.warmup() + s.closedDocs();
+            if (s.openWarmup() > 0) {
+                // the open loop's small batches run code the closed loop did not make hot: at the
+                // same rate first, not measured, so that the figures are the router's steady state
+                openLoop(packages.subList(openFrom, openFrom + s.openWarmup()), half, false);
+                System.out.printf(Locale.ROOT, "open-loop warm-up: %d packages at %.0f/s, not measured%n", s.openWarmup(), half);
+            }
+            Result open = openLoop(packages.subList(openFrom + s.openWarmup(), total), half, true);
             double pgbench = pgbench();
             OpenFigures pgbenchOpen = pgbenchOpen(half, s.openDocs() / half);
 
@@ -326,23 +335,31 @@ public final class IntakeBench {
     /** In the open loop: from the moment a request was actually sent (the generator's own lag excluded). */
     private final Histogram serviceTime = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
 
-    Result openLoop(List<Buffer> docs, double rate) throws Exception {
+    Result openLoop(List<Buffer> docs, double rate, boolean measured) throws Exception {
         Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+        Recorder recorder = measured ? new Recorder(latency, serviceTime, perSecond)
+                : new Recorder(latency, new Histogram(TimeUnit.SECONDS.toMicros(60), 3), new java.util.TreeMap<>());
         AtomicLong errors = new AtomicLong();
         AtomicInteger answered = new AtomicInteger();
         CompletableFuture<Void> done = new CompletableFuture<>();
         Meter meter = new Meter();
         long begin = System.nanoTime();
-        openStarted = java.time.Instant.now();
+        if (measured) {
+            openStarted = java.time.Instant.now();
+        }
         double intervalNanos = 1e9 / rate;
-        vertx.runOnContext(v -> schedule(docs, 0, begin, intervalNanos, latency, errors, answered, done));
+        vertx.runOnContext(v -> schedule(docs, 0, begin, intervalNanos, recorder, errors, answered, done));
         done.get(30, TimeUnit.MINUTES);
         return meter.finish(String.format(Locale.ROOT, "open loop at %.0f documents/s (%s)", rate,
                 s.openRate() > 0 ? "fixed by --open-rate" : "half the maximum"), docs.size(),
                 latency, errors.get());
     }
 
-    private void schedule(List<Buffer> docs, int from, long begin, double interval, Histogram latency, AtomicLong errors,
+    /** Where an open loop records: its latency from the scheduled start, from the actual send, and per second. */
+    private record Recorder(Histogram latency, Histogram service, java.util.TreeMap<Integer, Histogram> perSecond) {
+    }
+
+    private void schedule(List<Buffer> docs, int from, long begin, double interval, Recorder recorder, AtomicLong errors,
                           AtomicInteger answered, CompletableFuture<Void> done) {
         long now = System.nanoTime();
         int i = from;
@@ -352,11 +369,11 @@ public final class IntakeBench {
             int index = i;
             submit(index, docs.get(index)).onComplete(ar -> {
                 long end = System.nanoTime();
-                synchronized (latency) {
-                    perSecond.computeIfAbsent((int) ((intended - begin) / 1_000_000_000L), k -> new Histogram(TimeUnit.SECONDS.toMicros(60), 2))
-                            .recordValue(Math.max(1, (end - intended) / 1000));
-                    latency.recordValue(Math.max(1, (end - intended) / 1000));
-                    serviceTime.recordValue(Math.max(1, (end - sentAt) / 1000));
+                synchronized (recorder) {
+                    recorder.perSecond().computeIfAbsent((int) ((intended - begin) / 1_000_000_000L),
+                            k -> new Histogram(TimeUnit.SECONDS.toMicros(60), 2)).recordValue(Math.max(1, (end - intended) / 1000));
+                    recorder.latency().recordValue(Math.max(1, (end - intended) / 1000));
+                    recorder.service().recordValue(Math.max(1, (end - sentAt) / 1000));
                 }
                 if (ar.failed()) {
                     errors.incrementAndGet();
@@ -370,7 +387,7 @@ public final class IntakeBench {
         if (i < docs.size()) {
             int nextFrom = i;
             long wait = Math.max(1, (begin + (long) (i * interval) - System.nanoTime()) / 1_000_000);
-            vertx.setTimer(wait, t -> schedule(docs, nextFrom, begin, interval, latency, errors, answered, done));
+            vertx.setTimer(wait, t -> schedule(docs, nextFrom, begin, interval, recorder, errors, answered, done));
         }
     }
 
