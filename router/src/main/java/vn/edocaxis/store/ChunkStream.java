@@ -9,8 +9,9 @@ import java.util.Arrays;
 
 /**
  * A stored package, or a byte range of it, as a {@link ReadStream}: chunks are read one at a
- * time, only when the consumer has demand, so a download holds one chunk of memory whatever the
- * package size. A whole package is re-hashed on the way out; if the bytes do not match what was
+ * time (the 8,000-byte slices of a package that fits one chunk: up to 256 KiB of them in one
+ * query), only when the consumer has demand, so a download holds one chunk (or 256 KiB) of memory
+ * whatever the package size. A whole package is re-hashed on the way out; if the bytes do not match what was
  * stored the stream fails instead of ending, so a consumer never receives a damaged package as
  * if it were complete.
  */
@@ -109,7 +110,10 @@ public final class ChunkStream implements ReadStream<Buffer> {
         }
         reading = true;
         int seq = next;
-        documents.chunk(ref.documentId(), seq).onComplete(ar -> {
+        // small chunks (the slices of a package that fit one chunk) are read several at a time
+        int upTo = (int) Math.min(Math.min(ref.chunkCount(), last / ref.chunkBytes() + 1),
+                seq + Math.max(1, DocumentRepository.READ_BYTES / ref.chunkBytes()));
+        documents.chunks(ref.documentId(), seq, upTo).onComplete(ar -> {
             reading = false;
             if (done) {
                 return;
@@ -126,11 +130,12 @@ public final class ChunkStream implements ReadStream<Buffer> {
             int from = (int) Math.max(0, first - chunkStart);
             int to = (int) Math.min(chunk.length(), last - chunkStart + 1);
             if (to <= from) {
-                fail(new IllegalStateException("chunk " + seq + " of document " + ref.documentId() + " is shorter than expected"));
+                fail(new IllegalStateException("chunks " + seq + " to " + (upTo - 1) + " of document " + ref.documentId()
+                        + " are shorter than expected"));
                 return;
             }
             Buffer piece = from == 0 && to == chunk.length() ? chunk : chunk.slice(from, to);
-            next++;
+            next = upTo;
             sent += piece.length();
             if (demand != Long.MAX_VALUE) {
                 demand--;

@@ -48,8 +48,26 @@ public final class DocumentRepository {
         this.uploadPool = uploadPool;
     }
 
+    /**
+     * Packages that fit one chunk are stored in slices of this size, which stay in the chunk
+     * table's own pages (V8: its rows up to ~8 KB are not moved out to TOAST in ~2 KB pieces with
+     * an index entry each).
+     */
+    static final int SLICE_BYTES = 8000;
+
+    /** Reads of a stored package fetch this much at a time, in one query, slices or not. */
+    static final int READ_BYTES = 256 * 1024;
+
     /** A package of at most one chunk, waiting to be committed. */
     public record Pending(NewDocument document, Buffer chunk) {
+
+        /** The package as it is stored: in slices when it is larger than one. */
+        Pending sliced() {
+            if (chunk == null || chunk.length() <= SLICE_BYTES || document.chunkCount() != 1) {
+                return this;
+            }
+            return new Pending(document.withChunks((chunk.length() + SLICE_BYTES - 1) / SLICE_BYTES, SLICE_BYTES), chunk);
+        }
     }
 
     /**
@@ -60,7 +78,8 @@ public final class DocumentRepository {
      * fails aborts the transaction and turns the COMMIT into a rollback, and its failure fails the
      * batch; a failure before the COMMIT was sent is rolled back here.
      */
-    public Future<List<Optional<StoredDocument>>> insertBatch(List<Pending> batch) {
+    public Future<List<Optional<StoredDocument>>> insertBatch(List<Pending> pending) {
+        List<Pending> batch = pending.stream().map(Pending::sliced).toList();
         return pool.withConnection(conn -> {
             Future<?> begin = conn.query("BEGIN").execute();
             boolean[] commitSent = {false};
@@ -104,16 +123,23 @@ public final class DocumentRepository {
         });
     }
 
-    /** The chunks of the packages that were stored ({@code committed}), in one statement. */
+    /**
+     * The chunks of the packages that were stored ({@code committed}), in one statement: a sliced
+     * package's slices, or a package's last chunk.
+     */
     private static Future<?> insertChunks(SqlConnection conn, List<Pending> batch, Map<UUID, Instant> committed) {
         List<UUID> chunkDocs = new ArrayList<>();
         List<Integer> chunkSeqs = new ArrayList<>();
         List<Buffer> chunkData = new ArrayList<>();
         for (Pending p : batch) {
             if (p.chunk() != null && committed.containsKey(p.document().id())) {
-                chunkDocs.add(p.document().id());
-                chunkSeqs.add(p.document().chunkCount() - 1);
-                chunkData.add(p.chunk());
+                int slices = p.document().chunkBytes() == SLICE_BYTES ? p.document().chunkCount() : 1;
+                for (int i = 0; i < slices; i++) {
+                    int from = i * SLICE_BYTES;
+                    chunkDocs.add(p.document().id());
+                    chunkSeqs.add(p.document().chunkCount() - slices + i);
+                    chunkData.add(slices == 1 ? p.chunk() : p.chunk().slice(from, Math.min(p.chunk().length(), from + SLICE_BYTES)));
+                }
             }
         }
         return chunkDocs.isEmpty() ? Future.succeededFuture()
@@ -356,12 +382,21 @@ public final class DocumentRepository {
                 .onFailure(e -> conn.close()));
     }
 
-    /** The chunk {@code seq} of a stored package. */
-    public Future<Buffer> chunk(UUID documentId, int seq) {
-        return pool.preparedQuery(Sql.SELECT_CHUNK).execute(Tuple.of(documentId, seq))
-                .map(rows -> RegistryRepository.first(rows)
-                        .map(row -> row.getBuffer(0))
-                        .orElseThrow(() -> new IllegalStateException("chunk " + seq + " of document " + documentId + " is missing")));
+    /** Chunks {@code from} to {@code to} (excluded) of a stored package, one after the other in one buffer. */
+    public Future<Buffer> chunks(UUID documentId, int from, int to) {
+        return pool.preparedQuery(Sql.SELECT_CHUNKS).execute(Tuple.of(documentId, from, to))
+                .map(rows -> {
+                    if (rows.size() != to - from) {
+                        throw new IllegalStateException("chunks " + from + " to " + (to - 1) + " of document " + documentId
+                                + ": " + rows.size() + " found");
+                    }
+                    if (rows.size() == 1) {
+                        return rows.iterator().next().getBuffer(0);
+                    }
+                    Buffer all = Buffer.buffer();
+                    rows.forEach(row -> all.appendBuffer(row.getBuffer(0)));
+                    return all;
+                });
     }
 
     /**

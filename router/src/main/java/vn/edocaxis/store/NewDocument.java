@@ -28,6 +28,13 @@ public record NewDocument(UUID id, PackageKind kind, String senderSystemId, Stri
         recipients = List.copyOf(recipients);
     }
 
+    /** The same document stored in {@code count} chunks of {@code bytes} (the last one shorter). */
+    NewDocument withChunks(int count, int bytes) {
+        return new NewDocument(id, kind, senderSystemId, fromUnit, edxmlDocumentId, responseForId, statusCode, businessDocType,
+                subject, size, sha256, count, recipients, signature, statusCodeKnown, senderSubject, bytes, originalId, revokes,
+                statusRecipient, description);
+    }
+
     NewDocument withRecipients(List<Recipient> only) {
         return new NewDocument(id, kind, senderSystemId, fromUnit, edxmlDocumentId, responseForId, statusCode, businessDocType,
                 subject, size, sha256, chunkCount, only, signature, statusCodeKnown, senderSubject, chunkBytes, originalId, revokes,

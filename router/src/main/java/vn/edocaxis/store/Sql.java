@@ -160,8 +160,8 @@ final class Sql {
     static final String SELECT_DELIVERIES_OF =
             "select id, unit_code, created_at from delivery where document_id = $1 order by id";
 
-    static final String SELECT_CHUNK =
-            "select data from document_chunk where document_id = $1 and seq = $2";
+    static final String SELECT_CHUNKS =
+            "select data from document_chunk where document_id = $1 and seq >= $2 and seq < $3 order by seq";
 
     static final String SELECT_DOCUMENT_RECIPIENTS =
             "select unit_code from delivery where document_id = $1";

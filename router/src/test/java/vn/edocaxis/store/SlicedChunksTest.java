@@ -1,0 +1,126 @@
+package vn.edocaxis.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import vn.edocaxis.edxml.PackageKind;
+import vn.edocaxis.routing.Recipient;
+import vn.edocaxis.support.TestDatabase;
+
+/**
+ * A package that fits one chunk is stored in slices that stay in the chunk table's own pages
+ * (V8), and reads back whole and in any byte range.
+ */
+class SlicedChunksTest {
+
+    static TestDatabase db;
+    static Vertx vertx;
+    static Pool pool;
+    static DocumentRepository documents;
+
+    @BeforeAll
+    static void start() {
+        db = TestDatabase.create();
+        Migrations.migrate(db.jdbcUrl(), db.user(), "");
+        db.execute("insert into connected_system (id, name) values ('s1', 'Hệ thống 1')");
+        db.execute("insert into unit (code, name, level, system_id) values ('000.00.00.A01', 'A', 1, 's1'), ('000.00.00.A02', 'B', 1, 's1')");
+        vertx = Vertx.vertx();
+        PgConnectOptions connect = PgConnectOptions.fromUri(db.url()).setUser(db.user());
+        pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(connect).using(vertx).build();
+        documents = new DocumentRepository(pool, pool);
+    }
+
+    @AfterAll
+    static void stop() {
+        vertx.close();
+    }
+
+    static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /** Stores {@code bytes} as a one-chunk package (as intake does: one chunk of 256 KiB at most). */
+    static PackageRef store(String docId, byte[] bytes) throws Exception {
+        byte[] sha = MessageDigest.getInstance("SHA-256").digest(bytes);
+        NewDocument d = new NewDocument(Ids.timeOrdered(), PackageKind.DOCUMENT, "s1", "000.00.00.A01", docId, null, null, 0,
+                "Trích yếu", bytes.length, sha, 1, List.of(new Recipient("000.00.00.A02", "s1")), SignatureRecord.ABSENT, null,
+                "CN=s1", 262144, null, false, null, null);
+        List<Optional<StoredDocument>> stored = await(documents.insertBatch(List.of(new DocumentRepository.Pending(d, Buffer.buffer(bytes)))));
+        assertThat(stored.get(0)).isPresent();
+        long count = db.number("select chunk_count from document where id = '" + d.id() + "'");
+        long chunkBytes = db.number("select chunk_bytes from document where id = '" + d.id() + "'");
+        return new PackageRef(0, d.id(), "000.00.00.A02", bytes.length, sha, (int) count, (int) chunkBytes);
+    }
+
+    static byte[] read(ChunkStream stream) throws Exception {
+        Promise<Buffer> all = Promise.promise();
+        Buffer out = Buffer.buffer();
+        vertx.runOnContext(v -> stream.exceptionHandler(all::tryFail).endHandler(e -> all.tryComplete(out)).handler(out::appendBuffer));
+        return await(all.future()).getBytes();
+    }
+
+    static byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        new Random(n).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void aPackageLargerThanASliceIsStoredInSlicesInTheTableItself() throws Exception {
+        long toastPages = db.number("select pg_relation_size(reltoastrelid) from pg_class where relname = 'document_chunk'");
+        byte[] content = bytes(20_001);
+        PackageRef ref = store("sliced-1", content);
+        assertThat(ref.chunkCount()).isEqualTo(3);
+        assertThat(ref.chunkBytes()).isEqualTo(DocumentRepository.SLICE_BYTES);
+        assertThat(db.number("select count(*) from document_chunk where document_id = '" + ref.documentId() + "'")).isEqualTo(3);
+        assertThat(db.number("select sum(length(data)) from document_chunk where document_id = '" + ref.documentId() + "'"))
+                .isEqualTo(20_001);
+        assertThat(db.number("select pg_relation_size(reltoastrelid) from pg_class where relname = 'document_chunk'"))
+                .as("nothing went to the TOAST table").isEqualTo(toastPages);
+        assertThat(read(new ChunkStream(documents, ref))).isEqualTo(content);
+    }
+
+    @Test
+    void rangesAcrossSliceBoundariesReadBack() throws Exception {
+        byte[] content = bytes(3 * DocumentRepository.SLICE_BYTES + 17);
+        PackageRef ref = store("sliced-2", content);
+        long[][] ranges = {{0, 0}, {7_999, 8_000}, {100, 23_999}, {16_000, content.length - 1}, {content.length - 1, content.length - 1}};
+        for (long[] r : ranges) {
+            byte[] expected = java.util.Arrays.copyOfRange(content, (int) r[0], (int) r[1] + 1);
+            assertThat(read(new ChunkStream(documents, ref, r[0], r[1]))).as("bytes %d-%d", r[0], r[1]).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aPackageOfOneSliceOrLessIsOneChunk() throws Exception {
+        byte[] content = bytes(DocumentRepository.SLICE_BYTES);
+        PackageRef ref = store("sliced-3", content);
+        assertThat(ref.chunkCount()).isEqualTo(1);
+        assertThat(read(new ChunkStream(documents, ref))).isEqualTo(content);
+    }
+
+    @Test
+    void aDamagedSliceFailsTheWholeReadInsteadOfEndingIt() throws Exception {
+        byte[] content = bytes(20_000);
+        PackageRef ref = store("sliced-4", content);
+        db.execute("update document_chunk set data = set_byte(data, 100, get_byte(data, 100) # 255)"
+                + " where document_id = '" + ref.documentId() + "' and seq = 1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> read(new ChunkStream(documents, ref)))
+                .hasMessageContaining("does not match its recorded size and SHA-256");
+    }
+}
