@@ -1,11 +1,12 @@
 -- A copy of one group-commit batch transaction (Sql.INSERT_DOCUMENTS, INSERT_CHUNKS,
 -- LOCK_DELIVERY_IDS, INSERT_DELIVERIES, NOTIFY_DELIVERIES) with 28 documents of 10 KB and three
--- deliveries each, its parameters made on the server. For pgbench (batch-sql-bench.sh): what
--- the batch costs PostgreSQL alone, to compare schema changes.
+-- deliveries each (each package's bytes in two slices, 8,000 + 2,240), its parameters made on
+-- the server. For pgbench (batch-sql-bench.sh): what the batch costs PostgreSQL alone, to
+-- compare schema changes.
 \set b random(1, 2000000000)
 BEGIN;
 INSERT INTO document (id, kind, sender_system_id, from_unit, edxml_document_id, size_bytes, sha256, chunk_count, chunk_bytes, signature_status, subject, signer_subject, signer_serial, signature_algorithm, sender_subject) SELECT md5(:b||'-'||g)::uuid, 'document', 'sys-a', '000.00.00.G22', 'doc-'||:b||'-'||g, 10240, sha256(('x'||:b||g)::bytea), 1, 10240, 'valid', 'Subject of the document number ' || g, 'CN=Signer,O=Agency', '1234567890abcdef', 'rsa-sha256', 'CN=sys-a' FROM generate_series(1,28) g ON CONFLICT DO NOTHING RETURNING id, received_at;
-INSERT INTO document_chunk (document_id, seq, data) SELECT md5(:b||'-'||g)::uuid, 0, decode(repeat(md5(:b||'-'||g), 640),'hex') FROM generate_series(1,28) g;
+INSERT INTO document_chunk (document_id, seq, data) SELECT md5(:b||'-'||g)::uuid, s, decode(repeat(md5(:b||'-'||g), case when s = 0 then 500 else 140 end),'hex') FROM generate_series(1,28) g, generate_series(0,1) s;
 SELECT pg_advisory_xact_lock(7302);
 with ins as (insert into delivery (document_id, unit_code, system_id, next_attempt_at, created_at) select r.d, un.code, cs.id, case when cs.push_url is not null then now() end, clock_timestamp() from (select md5(:b||'-'||g)::uuid as d, u.code as u, u.sys as s, g*10+u.k as n from generate_series(1,28) g cross join (values ('000.00.00.H41','sys-b',1),('000.00.00.H14','sys-c',2),('000.00.00.G17','sys-d',3)) u(code,sys,k)) r left join connected_system cs on cs.id = r.s left join unit un on un.code = r.u order by r.n returning id, document_id, unit_code, system_id, created_at), per_document as (select document_id, jsonb_agg(jsonb_build_object('id', id, 'unit', unit_code) order by id) as deliveries from ins group by document_id), log as (insert into audit_log (actor, action, subject, details) select 'sys-a', 'document.accepted', a.doc::text, a.details || jsonb_build_object('deliveries', coalesce(p.deliveries, '[]'::jsonb)) from (select md5(:b||'-'||g)::uuid as doc, jsonb_build_object('from','000.00.00.G22','documentId','doc-'||g,'sha256', md5(g::text)||md5(g::text),'size',10240,'signature','valid') as details, g as n from generate_series(1,28) g) a left join per_document p on p.document_id = a.doc order by a.n) select id, document_id, unit_code, system_id, created_at from ins;
 SELECT pg_notify('edoc_delivery', p) FROM unnest(array['sys-b','sys-c','sys-d']) p;
