@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,17 +26,14 @@ class DeliveryCountTest {
 
     @BeforeAll
     static void start() {
-        db = TestDatabase.create();
-        Migrations.migrate(db.jdbcUrl(), db.user(), "");
-        db.execute("insert into connected_system (id, name) values ('s1', 'Hệ thống 1'), ('s2', 'Hệ thống 2')");
-        db.execute("insert into unit (code, name, level, system_id) values ('000.00.00.A01', 'A', 1, 's1'),"
-                + " ('000.00.00.A02', 'B', 1, 's2')");
-        db.execute("insert into document (id, kind, sender_system_id, from_unit, edxml_document_id, size_bytes, sha256,"
-                + " chunk_count, chunk_bytes) values ('00000000-0000-7000-8000-000000000001', 'document', 's1', '000.00.00.A01',"
-                + " 'count-1', 10, sha256('x'), 1, 10)");
-        vertx = Vertx.vertx();
-        PgConnectOptions connect = PgConnectOptions.fromUri(db.url()).setUser(db.user());
-        pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(connect).using(vertx).build();
+        StoreFixture f = StoreFixture.start("insert into connected_system (id, name) values ('s1', 'Hệ thống 1'), ('s2', 'Hệ thống 2')",
+                "insert into unit (code, name, level, system_id) values ('000.00.00.A01', 'A', 1, 's1'), ('000.00.00.A02', 'B', 1, 's2')",
+                "insert into document (id, kind, sender_system_id, from_unit, edxml_document_id, size_bytes, sha256,"
+                        + " chunk_count, chunk_bytes) values ('00000000-0000-7000-8000-000000000001', 'document', 's1', '000.00.00.A01',"
+                        + " 'count-1', 10, sha256('x'), 1, 10)");
+        db = f.db();
+        vertx = f.vertx();
+        pool = f.pool();
         deliveries = new DeliveryRepository(pool);
     }
 
@@ -55,7 +48,7 @@ class DeliveryCountTest {
     }
 
     static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return StoreFixture.await(future);
     }
 
     static void insert(int n, String state) {

@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,13 +27,10 @@ class GroupCommitterTest {
 
     @BeforeAll
     static void start() {
-        db = TestDatabase.create();
-        Migrations.migrate(db.jdbcUrl(), db.user(), "");
-        db.execute("insert into connected_system (id, name) values ('s1', 'Hệ thống 1')");
-        db.execute("insert into unit (code, name, level, system_id) values ('000.00.00.A01', 'A', 1, 's1'), ('000.00.00.A02', 'B', 1, 's1')");
-        vertx = Vertx.vertx();
-        PgConnectOptions connect = PgConnectOptions.fromUri(db.url()).setUser(db.user());
-        pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(connect).using(vertx).build();
+        StoreFixture f = StoreFixture.start(StoreFixture.ONE_SYSTEM_TWO_UNITS);
+        db = f.db();
+        vertx = f.vertx();
+        pool = f.pool();
         documents = new DocumentRepository(pool, pool);
     }
 
@@ -54,7 +47,7 @@ class GroupCommitterTest {
     }
 
     static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return StoreFixture.await(future);
     }
 
     @Test

@@ -6,15 +6,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,13 +31,10 @@ class SlicedChunksTest {
 
     @BeforeAll
     static void start() {
-        db = TestDatabase.create();
-        Migrations.migrate(db.jdbcUrl(), db.user(), "");
-        db.execute("insert into connected_system (id, name) values ('s1', 'Hệ thống 1')");
-        db.execute("insert into unit (code, name, level, system_id) values ('000.00.00.A01', 'A', 1, 's1'), ('000.00.00.A02', 'B', 1, 's1')");
-        vertx = Vertx.vertx();
-        PgConnectOptions connect = PgConnectOptions.fromUri(db.url()).setUser(db.user());
-        pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(connect).using(vertx).build();
+        StoreFixture f = StoreFixture.start(StoreFixture.ONE_SYSTEM_TWO_UNITS);
+        db = f.db();
+        vertx = f.vertx();
+        pool = f.pool();
         documents = new DocumentRepository(pool, pool);
     }
 
@@ -51,7 +44,7 @@ class SlicedChunksTest {
     }
 
     static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return StoreFixture.await(future);
     }
 
     /** Stores {@code bytes} as a one-chunk package (as intake does: one chunk of 256 KiB at most). */
