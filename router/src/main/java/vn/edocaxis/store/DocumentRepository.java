@@ -133,12 +133,13 @@ public final class DocumentRepository {
         List<Buffer> chunkData = new ArrayList<>();
         for (Pending p : batch) {
             if (p.chunk() != null && committed.containsKey(p.document().id())) {
-                int slices = p.document().chunkBytes() == SLICE_BYTES ? p.document().chunkCount() : 1;
-                for (int i = 0; i < slices; i++) {
-                    int from = i * SLICE_BYTES;
+                // the buffer cut at the document's chunk size: the slices of a sliced package, else one chunk
+                int size = p.document().chunkBytes();
+                int pieces = Math.max(1, (p.chunk().length() + size - 1) / size);
+                for (int i = 0; i < pieces; i++) {
                     chunkDocs.add(p.document().id());
-                    chunkSeqs.add(p.document().chunkCount() - slices + i);
-                    chunkData.add(slices == 1 ? p.chunk() : p.chunk().slice(from, Math.min(p.chunk().length(), from + SLICE_BYTES)));
+                    chunkSeqs.add(p.document().chunkCount() - pieces + i);
+                    chunkData.add(pieces == 1 ? p.chunk() : p.chunk().slice(i * size, Math.min(p.chunk().length(), (i + 1) * size)));
                 }
             }
         }
