@@ -20,6 +20,7 @@ final class SignatureElement {
     }
 
     private int depth;
+    private int lastChild; // rank of the latest child of Signature (see order)
     private final String[] path = new String[8];
     private StringBuilder collecting;
     private int collectingDepth;
@@ -57,6 +58,26 @@ final class SignatureElement {
         }
     }
 
+    /**
+     * The Signature's children: SignedInfo, then SignatureValue, then KeyInfo and Objects (XML-DSig
+     * 4.1); any other element there, or these first two out of place, is refused, as Santuario
+     * refuses it.
+     */
+    private void order(String name) {
+        int rank = switch (name) {
+            case "SignedInfo" -> 1;
+            case "SignatureValue" -> 2;
+            case "KeyInfo", "Object" -> 3;
+            default -> 0;
+        };
+        if (rank == 0) {
+            problem("unexpected element " + name + " in Signature");
+        } else if (rank == 1 ? lastChild != 0 : rank == 2 ? lastChild != 1 : lastChild < 2) {
+            problem(name + " out of place in Signature (SignedInfo, SignatureValue, then KeyInfo and Objects)");
+        }
+        lastChild = Math.max(lastChild, rank);
+    }
+
     /** The parent's local name; null for the Signature element itself and below the depth kept (nothing is read there). */
     private String parent() {
         return depth >= 2 && depth - 1 < path.length ? path[depth - 1] : null;
@@ -75,6 +96,7 @@ final class SignatureElement {
         String parent = parent();
         switch (depth) {
             case 2 -> {
+                order(name);
                 switch (name) {
                     case "SignedInfo" -> signedInfoCount++;
                     case "SignatureValue" -> {

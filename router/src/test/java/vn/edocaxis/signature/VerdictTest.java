@@ -201,6 +201,17 @@ class VerdictTest {
     }
 
     @Test
+    void anElementOutsideTheSchemaAmongTheSignaturesChildrenIsMalformed() {
+        // found by MutationOracleTest with one run's keys: Santuario refuses these, so this verifier must too
+        String value = element(signed, "SignatureValue");
+        String dsX = "<ds:x xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"/>";
+        assertInvalid(replaceOnce(signed, value, dsX + value), SignatureReason.MALFORMED_SIGNATURE);
+        assertInvalid(replaceOnce(signed, value, "<x/>" + value), SignatureReason.MALFORMED_SIGNATURE);
+        String signedInfo = element(signed, "SignedInfo");
+        assertInvalid(replaceOnce(replaceOnce(signed, value, ""), signedInfo, value + signedInfo), SignatureReason.MALFORMED_SIGNATURE);
+    }
+
+    @Test
     void garbageIsMalformed() {
         String value = element(signed, "SignatureValue");
         assertInvalid(replaceOnce(signed, value, "<SignatureValue>!!not base64!!</SignatureValue>"), SignatureReason.MALFORMED_SIGNATURE);
