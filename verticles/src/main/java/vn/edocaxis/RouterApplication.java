@@ -190,6 +190,7 @@ public final class RouterApplication implements AutoCloseable {
                     .register(metrics);
             Timer commitWait = Timer.builder("edoc.group.commit.wait")
                     .description("Documents from joining the group committer's queue to their commit").register(metrics);
+            ReceiptSigner receipts = new ReceiptSigner(keys.receiptKey(), keys.receiptCertificate());
             GroupCommitter committer = new GroupCommitter(documents, vertx.getOrCreateContext(), new GroupCommitter.Limits(
                     config.storage().batchMaxDocuments(), config.storage().batchMaxBytes(), config.storage().batchMaxInFlight()),
                     new GroupCommitter.Observer() {
@@ -203,7 +204,7 @@ public final class RouterApplication implements AutoCloseable {
                         public void committed(long nanos) {
                             commitWait.record(nanos, TimeUnit.NANOSECONDS);
                         }
-                    });
+                    }, receipts);
             FunctionCounter.builder("edoc.group.commit.batches", committer, GroupCommitter::batches)
                     .description("Batch transactions of the group committer").register(metrics);
             FunctionCounter.builder("edoc.group.commit.documents", committer, GroupCommitter::batchedDocuments)
@@ -216,7 +217,7 @@ public final class RouterApplication implements AutoCloseable {
                     .onSuccess(r -> LOG.info("signer trust material: {}", r.message())));
             IntakeService intake = new IntakeService(registryCache, documents, committer, new IntakeLimits(config.api().maxPackageSize(),
                     config.storage().chunkSize(), new XmlLimits(config.xml().maxDepth(), config.xml().maxTokenSize(),
-                    config.xml().maxAttributes())), signers, new ReceiptSigner(keys.receiptKey(), keys.receiptCertificate()));
+                    config.xml().maxAttributes())), signers, receipts);
             DeliveryWakeups wakeups = new DeliveryWakeups();
             DeliveryService deliveries = new DeliveryService(new DeliveryRepository(pool), documents, wakeups);
             Gauge.builder("edoc.waiting.receivers", wakeups, DeliveryWakeups::waiting)

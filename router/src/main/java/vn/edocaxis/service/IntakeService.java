@@ -66,7 +66,8 @@ public final class IntakeService {
      */
     public Future<SubmitReceipt> submit(Caller.SystemCaller caller, ReadStream<Buffer> body, DeclaredDigest declared) {
         return new IntakeSession(this, caller, documents, committer, limits, signers, declared).run(body)
-                .map(receipt -> receipt.withSigned(receipts.sign(receipt)));
+                // signed with its batch by the group committer, else (large package, replay) alone
+                .map(receipt -> receipt.signed() != null ? receipt : receipt.withSigned(receipts.sign(receipt)));
     }
 
     /**

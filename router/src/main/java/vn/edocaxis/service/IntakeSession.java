@@ -203,7 +203,7 @@ final class IntakeSession {
                         NewDocument document = newDocument(header, routed, digest, signature);
                         return store(document).map(stored -> new SubmitReceipt(stored.id(), header.kind(), header.fromOrganId(),
                                 stored.senderSystemId(), header.documentId(), size, digest, stored.committedAt(),
-                                stored.deliveries(), stored.replay(), signature, null));
+                                stored.deliveries(), stored.replay(), signature, stored.receipt()));
                     })
                     .onComplete(ar -> {
                         if (ar.succeeded()) {

@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * document, so one bad document never fails the others. A document whose batch fails with the
  * database gone fails; its submitter was never told it was stored.
  *
+ * <p>Once a batch has committed, its {@link Sealer} signs the receipts of its documents with one
+ * signature, before any submitter is answered.
+ *
  * <p>All state is confined to one Vert.x context; callers on any context get their future
  * completed on their own context.
  */
@@ -53,6 +56,18 @@ public final class GroupCommitter {
         void committed(long nanos);
     }
 
+    /**
+     * Signs the receipts of what one batch transaction committed, all with one signature (see
+     * {@link Receipt}). Runs on the committer's context after the commit, before the submitters are
+     * answered; what it throws leaves the receipts to be signed one by one.
+     */
+    public interface Sealer {
+        Sealer NONE = (documents, stored) -> null;
+
+        /** One receipt per document, in order; null to leave them unsigned. */
+        List<Receipt> seal(List<NewDocument> documents, List<StoredDocument> stored);
+    }
+
     private record Item(DocumentRepository.Pending pending, Promise<Optional<StoredDocument>> promise, Context caller, long queuedAt) {
 
         /** Completes on the caller's context, whose state the callbacks touch. */
@@ -79,17 +94,19 @@ public final class GroupCommitter {
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong batchedDocuments = new AtomicLong();
     private final Observer observer;
+    private final Sealer sealer;
     private int inFlight;
 
     public GroupCommitter(DocumentRepository documents, Context context, Limits limits) {
-        this(documents, context, limits, Observer.NONE);
+        this(documents, context, limits, Observer.NONE, Sealer.NONE);
     }
 
-    public GroupCommitter(DocumentRepository documents, Context context, Limits limits, Observer observer) {
+    public GroupCommitter(DocumentRepository documents, Context context, Limits limits, Observer observer, Sealer sealer) {
         this.documents = documents;
         this.context = context;
         this.limits = limits;
         this.observer = observer;
+        this.sealer = sealer;
     }
 
     /**
@@ -136,15 +153,47 @@ public final class GroupCommitter {
         return batchedDocuments.get();
     }
 
+    /** The results with the receipts of the documents stored, signed together. */
+    private List<Optional<StoredDocument>> seal(List<Item> batch, List<Optional<StoredDocument>> results) {
+        List<NewDocument> documents = new ArrayList<>(batch.size());
+        List<StoredDocument> stored = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            if (results.get(i).isPresent()) {
+                documents.add(batch.get(i).pending().document());
+                stored.add(results.get(i).get());
+            }
+        }
+        if (stored.isEmpty()) {
+            return results;
+        }
+        List<Receipt> receipts;
+        try {
+            receipts = sealer.seal(documents, stored);
+        } catch (RuntimeException e) {
+            LOG.warn("could not sign the receipts of a batch together ({}); signing them one by one", e.toString());
+            return results;
+        }
+        if (receipts == null) {
+            return results;
+        }
+        List<Optional<StoredDocument>> sealed = new ArrayList<>(results.size());
+        int next = 0;
+        for (Optional<StoredDocument> result : results) {
+            sealed.add(result.isPresent() ? Optional.of(result.get().withReceipt(receipts.get(next++))) : result);
+        }
+        return sealed;
+    }
+
     private Future<Void> write(List<Item> batch) {
         long start = System.nanoTime();
         return documents.insertBatch(batch.stream().map(Item::pending).toList())
                 .map(results -> {
                     long end = System.nanoTime();
                     observer.batch(batch.size(), end - start);
+                    List<Optional<StoredDocument>> sealed = seal(batch, results);
                     for (int i = 0; i < batch.size(); i++) {
                         observer.committed(end - batch.get(i).queuedAt());
-                        batch.get(i).complete(results.get(i), null);
+                        batch.get(i).complete(sealed.get(i), null);
                     }
                     return (Void) null;
                 })

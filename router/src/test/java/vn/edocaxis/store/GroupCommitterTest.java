@@ -74,6 +74,40 @@ class GroupCommitterTest {
     }
 
     @Test
+    void eachBatchIsSealedOnceAndASealerThatFailsLeavesTheReceiptsUnsigned() throws Exception {
+        List<Integer> sealed = new ArrayList<>();
+        GroupCommitter.Sealer counting = (docs, stored) -> {
+            sealed.add(docs.size());
+            List<Receipt> receipts = new ArrayList<>();
+            for (int i = 0; i < docs.size(); i++) {
+                assertThat(stored.get(i).id()).isEqualTo(docs.get(i).id());
+                receipts.add(new Receipt(docs.get(i).edxmlDocumentId(), List.of(), "batch-" + sealed.size()));
+            }
+            return receipts;
+        };
+        GroupCommitter committer = new GroupCommitter(documents, vertx.getOrCreateContext(), new GroupCommitter.Limits(64, 1 << 20, 1),
+                GroupCommitter.Observer.NONE, counting);
+        List<Future<Optional<StoredDocument>>> results = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            results.add(committer.commit(document("sealed-" + i, "000.00.00.A02"), Buffer.buffer("<edXML>sealed-" + i + "</edXML>")));
+        }
+        for (int i = 0; i < 20; i++) {
+            assertThat(await(results.get(i)).orElseThrow().receipt().payload()).isEqualTo("sealed-" + i);
+        }
+        assertThat(sealed).as("one seal per batch, covering it").hasSize((int) committer.batches()).allMatch(n -> n > 0);
+        assertThat(sealed.stream().mapToInt(Integer::intValue).sum()).isEqualTo(20);
+
+        GroupCommitter failing = new GroupCommitter(documents, vertx.getOrCreateContext(), new GroupCommitter.Limits(64, 1 << 20, 1),
+                GroupCommitter.Observer.NONE, (docs, stored) -> {
+                    throw new IllegalStateException("no key");
+                });
+        Optional<StoredDocument> stored = await(failing.commit(document("unsealed-1", "000.00.00.A02"),
+                Buffer.buffer("<edXML>unsealed-1</edXML>")));
+        assertThat(stored).isPresent();
+        assertThat(stored.get().receipt()).as("committed all the same, to be signed alone").isNull();
+    }
+
+    @Test
     void losingTheDatabaseFailsOnlyWhatWasNotAcknowledged() throws Exception {
         GroupCommitter committer = new GroupCommitter(documents, vertx.getOrCreateContext(), GroupCommitter.Limits.DEFAULT);
         List<NewDocument> sent = new ArrayList<>();

@@ -38,7 +38,8 @@ final class Json {
                 .put("committedAt", time(r.committedAt()))
                 .put("signature", signature(r.signature()))
                 .put("deliveries", deliveries)
-                .put("receipt", r.signed());
+                .put("receipt", new JsonObject().put("payload", r.signed().payload())
+                        .put("path", new JsonArray(new java.util.ArrayList<Object>(r.signed().path()))).put("batch", r.signed().batch()));
     }
 
     static JsonObject signature(SignatureRecord s) {

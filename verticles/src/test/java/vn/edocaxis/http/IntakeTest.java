@@ -10,11 +10,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -139,6 +141,7 @@ class IntakeTest {
         assertThat(again.bodyAsJsonObject()).isEqualTo(first.bodyAsJsonObject());
         assertThat(router.db.storedRows()).isEqualTo(rows);
         verifyReceipt(first.bodyAsJsonObject());
+        verifyReceipt(again.bodyAsJsonObject());
     }
 
     @Test
@@ -159,7 +162,7 @@ class IntakeTest {
     }
 
     @Test
-    void concurrentSubmissionsShareTransactionsAndIdenticalOnesStoreOnce() {
+    void concurrentSubmissionsShareTransactionsAndIdenticalOnesStoreOnce() throws Exception {
         List<Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
         byte[] same = doc("race-1");
         for (int i = 0; i < 8; i++) {
@@ -173,6 +176,14 @@ class IntakeTest {
         assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201));
         Set<String> raceIds = responses.subList(0, 8).stream().map(r -> r.bodyAsJsonObject().getString("documentId")).collect(Collectors.toSet());
         assertThat(raceIds).hasSize(1);
+        // replays are signed alone, the stored one with its batch: what the receipts say is the same
+        assertThat(responses.subList(0, 8).stream().map(r -> r.bodyAsJsonObject().getJsonObject("receipt").getString("payload"))
+                .collect(Collectors.toSet())).hasSize(1);
+        for (HttpResponse<Buffer> r : responses) {
+            verifyReceipt(r.bodyAsJsonObject());
+        }
+        assertThat(responses).as("receipts signed together with others of their batch")
+                .anySatisfy(r -> assertThat(r.bodyAsJsonObject().getJsonObject("receipt").getJsonArray("path")).isNotEmpty());
         assertThat(router.db.number("select count(*) from document where edxml_document_id = 'race-1'")).isEqualTo(1);
         assertThat(router.db.number("select count(*) from document where edxml_document_id like 'burst-%'")).isEqualTo(120);
         assertThat(router.db.number("select count(*) from delivery d join document m on m.id = d.document_id"
@@ -190,9 +201,14 @@ class IntakeTest {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
-    /** What a sender does offline: check the JWS with the certificate it carries, and what it says. */
+    /**
+     * What a sender does offline (docs/API.md): check the batch's JWS with the certificate it
+     * carries, fold its receipt's leaf hash up the path to the root that JWS signed, and read what
+     * the receipt says.
+     */
     static void verifyReceipt(JsonObject answer) throws Exception {
-        String[] parts = answer.getString("receipt").split("\\.");
+        JsonObject receipt = answer.getJsonObject("receipt");
+        String[] parts = receipt.getString("batch").split("\\.");
         assertThat(parts).hasSize(3);
         JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
         assertThat(header.getString("alg")).isEqualTo("EdDSA");
@@ -207,12 +223,29 @@ class IntakeTest {
         ed.initVerify(cert.getPublicKey());
         ed.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
         assertThat(ed.verify(Base64.getUrlDecoder().decode(parts[2]))).isTrue();
-        JsonObject payload = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+        String root = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)).getString("root");
+        byte[] payloadBytes = Base64.getUrlDecoder().decode(receipt.getString("payload"));
+        byte[] hash = sha256(new byte[] {0}, payloadBytes);
+        for (Object step : receipt.getJsonArray("path")) {
+            String s = (String) step;
+            byte[] sibling = HexFormat.of().parseHex(s.substring(2));
+            hash = s.startsWith("L:") ? sha256(new byte[] {1}, sibling, hash) : sha256(new byte[] {1}, hash, sibling);
+        }
+        assertThat(HexFormat.of().formatHex(hash)).as("the receipt's path leads to the signed root").isEqualTo(root);
+        JsonObject payload = new JsonObject(new String(payloadBytes, StandardCharsets.UTF_8));
         assertThat(payload.getString("documentId")).isEqualTo(answer.getString("documentId"));
         assertThat(payload.getString("sha256")).isEqualTo(answer.getString("sha256"));
         assertThat(payload.getString("sender")).isEqualTo("vpcp");
         assertThat(payload.getString("from")).isEqualTo(answer.getString("from"));
         assertThat(payload.getJsonArray("deliveries")).isEqualTo(answer.getJsonArray("deliveries"));
         assertThat(payload.getString("committedAt")).isEqualTo(answer.getString("committedAt"));
+    }
+
+    static byte[] sha256(byte[]... parts) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        for (byte[] part : parts) {
+            digest.update(part);
+        }
+        return digest.digest();
     }
 }
