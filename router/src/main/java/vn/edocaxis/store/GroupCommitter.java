@@ -136,10 +136,15 @@ public final class GroupCommitter {
             inFlight++;
             batches.incrementAndGet();
             batchedDocuments.addAndGet(batch.size());
-            write(batch).onComplete(done -> {
-                inFlight--;
-                flush();
-            });
+            boolean[] released = {false};
+            Runnable release = () -> {
+                if (!released[0]) {
+                    released[0] = true;
+                    inFlight--;
+                    flush();
+                }
+            };
+            write(batch, release).onComplete(done -> release.run());
         }
     }
 
@@ -184,12 +189,17 @@ public final class GroupCommitter {
         return sealed;
     }
 
-    private Future<Void> write(List<Item> batch) {
+    /**
+     * Writes a batch; {@code release} frees its slot, called once it committed so that the next
+     * batch starts before this one's receipts are signed and its submitters answered.
+     */
+    private Future<Void> write(List<Item> batch, Runnable release) {
         long start = System.nanoTime();
         return documents.insertBatch(batch.stream().map(Item::pending).toList())
                 .map(results -> {
                     long end = System.nanoTime();
                     observer.batch(batch.size(), end - start);
+                    release.run();
                     List<Optional<StoredDocument>> sealed = seal(batch, results);
                     for (int i = 0; i < batch.size(); i++) {
                         observer.committed(end - batch.get(i).queuedAt());
@@ -205,7 +215,7 @@ public final class GroupCommitter {
                     LOG.warn("batch of {} documents failed ({}); committing them one by one", batch.size(), failure.toString());
                     Future<Void> chain = Future.succeededFuture();
                     for (Item item : batch) {
-                        chain = chain.compose(v -> write(List.of(item)));
+                        chain = chain.compose(v -> write(List.of(item), () -> { }));
                     }
                     return chain;
                 });
