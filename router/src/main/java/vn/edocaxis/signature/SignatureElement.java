@@ -59,21 +59,28 @@ final class SignatureElement {
     }
 
     /**
-     * The Signature's children: SignedInfo, then SignatureValue, then KeyInfo and Objects (XML-DSig
-     * 4.1); any other element there, or these first two out of place, is refused, as Santuario
-     * refuses it.
+     * The Signature's children: SignedInfo, SignatureValue, at most one KeyInfo, then Objects
+     * (XML-DSig 4.1); any other element there, or one of these out of place, is refused, as
+     * Santuario refuses it.
      */
     private void order(String name) {
         int rank = switch (name) {
             case "SignedInfo" -> 1;
             case "SignatureValue" -> 2;
-            case "KeyInfo", "Object" -> 3;
+            case "KeyInfo" -> 3;
+            case "Object" -> 4;
             default -> 0;
+        };
+        boolean inPlace = switch (rank) {
+            case 1 -> lastChild == 0;
+            case 2 -> lastChild == 1;
+            case 3 -> lastChild == 2;
+            default -> lastChild >= 2;
         };
         if (rank == 0) {
             problem("unexpected element " + name + " in Signature");
-        } else if (rank == 1 ? lastChild != 0 : rank == 2 ? lastChild != 1 : lastChild < 2) {
-            problem(name + " out of place in Signature (SignedInfo, SignatureValue, then KeyInfo and Objects)");
+        } else if (!inPlace) {
+            problem(name + " out of place in Signature (SignedInfo, SignatureValue, at most one KeyInfo, then Objects)");
         }
         lastChild = Math.max(lastChild, rank);
     }

@@ -186,6 +186,19 @@ class VerdictTest {
                 SignatureReason.CERTIFICATE_MISSING);
     }
 
+    /** KeyInfo comes right after SignatureValue or not at all (XML-DSig 4.1), as Santuario reads it. */
+    @Test
+    void aKeyInfoAfterAnObjectIsMalformed() {
+        String value = element(santuarioSigned, "SignatureValue");
+        String objectFirst = replaceOnce(santuarioSigned, value, value + "<ds:Object>x</ds:Object>");
+        assertThatThrownBy(() -> Santuario.verifies(utf8(objectFirst), PKI.rsa.certificate()))
+                .hasRootCauseMessage("Current Node KeyInfo is not permitted in this location in the Signature");
+        assertInvalid(objectFirst, SignatureReason.MALFORMED_SIGNATURE);
+        String keyInfo = element(santuarioSigned, "KeyInfo");
+        assertInvalid(replaceOnce(santuarioSigned, keyInfo, keyInfo + keyInfo), SignatureReason.MALFORMED_SIGNATURE);
+        assertThat(verify(replaceOnce(santuarioSigned, keyInfo, keyInfo + "<ds:Object>x</ds:Object>")).status()).isEqualTo(Status.VALID);
+    }
+
     /** Elements nested deeper inside the signature than it keeps track of: an index out of bounds (500) once. */
     @Test
     void deepNestingInsideTheSignatureIsReadSafely() {
@@ -193,8 +206,7 @@ class VerdictTest {
         String keyInfo = element(signed, "KeyInfo");
         String closing = keyInfo.substring(keyInfo.lastIndexOf("</"));
         assertThat(verify(replaceOnce(signed, closing, deep + closing)).status()).isEqualTo(Status.VALID);
-        String value = element(signed, "SignatureValue");
-        assertThat(verify(replaceOnce(signed, value, value + "<Object>" + deep + "</Object>")).status()).isEqualTo(Status.VALID);
+        assertThat(verify(replaceOnce(signed, keyInfo, keyInfo + "<Object>" + deep + "</Object>")).status()).isEqualTo(Status.VALID);
         String signedInfo = element(signed, "SignedInfo");
         String signedInfoEnd = signedInfo.substring(signedInfo.lastIndexOf("</"));
         assertInvalid(replaceOnce(signed, signedInfoEnd, deep + signedInfoEnd), SignatureReason.MALFORMED_SIGNATURE);
