@@ -257,7 +257,7 @@ final class Sql {
             "select d.id, d.document_id, d.system_id, d.unit_code, d.push_attempts, d.push_error, d.dead_at, d.created_at"
                     + " from delivery d where d.state = 'dead' and d.id > $1 order by d.id limit $2";
 
-    // The router-wide queue, for the operators' gauges (V7): one node at a time folds the appended
+    // The router-wide queue, for the operators' gauges (V7, V9): one node at a time folds the appended
     // counts into one row; the row it inserts is the total. Taken in a transaction with the lock,
     // so a second node folds after the first committed and sees its row.
     static final String LOCK_DELIVERY_COUNT = "select pg_advisory_xact_lock(7306)";
