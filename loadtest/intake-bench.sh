@@ -7,6 +7,8 @@
 #                         --open-rate DOCS_PER_S (instead of half the closed loop's rate, to compare runs)
 #                         --open-warmup N (packages sent at the open loop's rate before it is measured; 10000)
 #                         --pg-settings "name=value,..." (embedded server settings a reload applies)
+#                         --server-nice N (router and its embedded PostgreSQL at that niceness, the clients
+#                         not: as if the clients ran on other machines; docs/BENCHMARKS.md runs U, U2)
 # Needs a JDK 17+, Maven, and pgbench + psql (Debian: apt-get install postgresql-client).
 # The open loop's tail depends on the kernel's writeback threshold (docs/BENCHMARKS.md); the
 # figures there were taken with and without: sysctl vm.dirty_background_bytes=16777216

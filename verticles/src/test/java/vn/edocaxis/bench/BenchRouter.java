@@ -41,8 +41,20 @@ final class BenchRouter implements AutoCloseable {
             .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(5)).build();
 
     BenchRouter(Path jar, String heap, String options) throws Exception {
+        this(jar, heap, options, 0);
+    }
+
+    /**
+     * @param nice the router's scheduling niceness (its embedded PostgreSQL inherits it); 0 runs it
+     *             at this process's priority
+     */
+    BenchRouter(Path jar, String heap, String options, int nice) throws Exception {
         work = Files.createTempDirectory("edoc-bench");
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>();
+        if (nice != 0) {
+            command.addAll(List.of("nice", "-n", Integer.toString(nice)));
+        }
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap, "-Xms" + heap,
                 "-Dedoc.api.host=127.0.0.1", "-Dedoc.api.port=" + apiPort, "-Dedoc.ops.port=" + opsPort,
                 "-Dedoc.database.embedded.port=" + dbPort));

@@ -58,7 +58,7 @@ public final class IntakeBench {
 
     record Settings(Path jar, int concurrency, int warmup, int closedDocs, int openDocs, int pgbenchSeconds,
                     int attachmentBytes, String routerHeap, String routerOptions, double openRate, String pgSettings,
-                    int openWarmup) {
+                    int openWarmup, int serverNice) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -68,7 +68,8 @@ public final class IntakeBench {
                 Integer.parseInt(arg(args, "--open-docs", "30000")), Integer.parseInt(arg(args, "--pgbench-seconds", "30")),
                 Integer.parseInt(arg(args, "--attachment", "3600")), arg(args, "--router-heap", "512m"),
                 arg(args, "--router-options", ""), Double.parseDouble(arg(args, "--open-rate", "0")),
-                arg(args, "--pg-settings", ""), Integer.parseInt(arg(args, "--open-warmup", "10000")));
+                arg(args, "--pg-settings", ""), Integer.parseInt(arg(args, "--open-warmup", "10000")),
+                Integer.parseInt(arg(args, "--server-nice", "0")));
         new IntakeBench(s).run();
         System.exit(0);
     }
@@ -92,7 +93,7 @@ public final class IntakeBench {
                         + " for; a database host wants a small byte threshold, e.g. sysctl vm.dirty_background_bytes=16777216;"
                         + " see docs/BENCHMARKS.md)");
             }
-            router = new BenchRouter(s.jar(), s.routerHeap(), s.routerOptions());
+            router = new BenchRouter(s.jar(), s.routerHeap(), s.routerOptions(), s.serverNice());
             disk = new DiskProbe(router.work.resolve("disk-probe"));
             // Experiments with the embedded server's settings (those a reload applies).
             for (String setting : s.pgSettings().split(",")) {
@@ -142,6 +143,10 @@ public final class IntakeBench {
                     Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                     s.routerHeap());
             System.out.println("kernel writeback: " + kernelWriteback());
+            if (s.serverNice() != 0) {
+                System.out.printf("server side (router and its embedded PostgreSQL) at nice %d, clients (load generator, pgbench)"
+                        + " at this process's: the clients first, as if on other machines%n", s.serverNice());
+            }
             print(closed);
             print(open);
             System.out.printf(Locale.ROOT, "  (from the actual send, generator lag excluded: p50 %.1f  p99 %.1f  p99.9 %.1f ms)%n",
