@@ -90,7 +90,9 @@ class DocumentFlowTest {
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(download.body().getBytes()).isEqualTo(sample);
         assertThat(download.getHeader("X-Package-SHA256")).isEqualTo(receipt.getString("sha256"));
-        assertThat(router.db.number("select count(*) from delivery where id = " + toNghean + " and downloaded_at is not null")).isEqualTo(1);
+        // recorded once the last byte has been written, so after the client may already have it
+        RouterFixture.eventually("the download is recorded",
+                () -> router.db.number("select count(*) from delivery where id = " + toNghean + " and downloaded_at is not null") == 1);
 
         HttpResponse<Buffer> ack = await(router.as("nghean").post("/v1/deliveries/" + toNghean + "/ack")
                 .sendJsonObject(new JsonObject().put("result", "done")));

@@ -2,6 +2,7 @@ package vn.edocaxis.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static vn.edocaxis.RouterFixture.await;
+import static vn.edocaxis.RouterFixture.eventually;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -9,8 +10,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,16 +64,6 @@ class PushDeliveryTest {
             return rs.getString(1);
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    static void eventually(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            DeliveryChannelsTest.sleep(25);
         }
     }
 

@@ -222,6 +222,8 @@ class StatusFeedbackTest {
     void theAuditTrailIsChainedAndATamperedRowIsFound() {
         assertThat(await(router.as("nghean").get("/v1/deliveries/" + copy("000.00.00.H41").getLong("deliveryId") + "/package").send())
                 .statusCode()).isEqualTo(200);
+        // the download is recorded after its last byte went out
+        RouterFixture.eventually("the download is audited", () -> actions().containsKey("delivery.downloaded"));
         assertThat(await(router.as("nghean").post("/v1/deliveries/" + copy("000.00.00.H41").getLong("deliveryId") + "/ack")
                 .sendJsonObject(new JsonObject().put("result", "done"))).statusCode()).isEqualTo(200);
         JsonObject ok = await(router.as("operator").get("/v1/admin/audit/verify").send()).bodyAsJsonObject();
