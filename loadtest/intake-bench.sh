@@ -5,7 +5,8 @@
 #                         done) --concurrency N --pgbench-seconds N --attachment BYTES
 #                         --router-heap SIZE --router-options "JVM OPTIONS"
 #                         --open-rate DOCS_PER_S (instead of half the closed loop's rate, to compare runs)
-#                         --open-warmup N (packages sent at the open loop's rate before it is measured; 10000)
+#                         --open-warmup N (packages sent at the open loop's rate before it is measured; 10000;
+#                         then rounds at that rate until the router's JIT is done)
 #                         --pg-settings "name=value,..." (embedded server settings a reload applies)
 #                         --server-nice N (router and its embedded PostgreSQL at that niceness, the clients
 #                         not: as if the clients ran on other machines; docs/BENCHMARKS.md runs U, U2)
