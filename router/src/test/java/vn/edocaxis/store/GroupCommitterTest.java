@@ -1,11 +1,10 @@
 package vn.edocaxis.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static vn.edocaxis.store.StoreFixture.await;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.sqlclient.Pool;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,28 +14,22 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import vn.edocaxis.edxml.PackageKind;
 import vn.edocaxis.routing.Recipient;
-import vn.edocaxis.support.TestDatabase;
 
 /** Group commit against a real PostgreSQL: shared transactions, isolation of a bad document, losing the database. */
 class GroupCommitterTest {
 
-    static TestDatabase db;
-    static Vertx vertx;
-    static Pool pool;
+    static StoreFixture store;
     static DocumentRepository documents;
 
     @BeforeAll
     static void start() {
-        StoreFixture f = StoreFixture.start(StoreFixture.ONE_SYSTEM_TWO_UNITS);
-        db = f.db();
-        vertx = f.vertx();
-        pool = f.pool();
-        documents = new DocumentRepository(pool, pool);
+        store = StoreFixture.start(StoreFixture.ONE_SYSTEM_TWO_UNITS);
+        documents = new DocumentRepository(store.pool(), store.pool());
     }
 
     @AfterAll
     static void stop() {
-        vertx.close();
+        store.close();
     }
 
     static NewDocument document(String docId, String recipient) throws Exception {
@@ -46,13 +39,9 @@ class GroupCommitterTest {
                 SignatureRecord.ABSENT, null, "CN=s1", 262144, null, false, null, null);
     }
 
-    static <T> T await(Future<T> future) throws Exception {
-        return StoreFixture.await(future);
-    }
-
     @Test
     void oneBadDocumentInABatchNeverFailsTheOthers() throws Exception {
-        GroupCommitter committer = new GroupCommitter(documents, vertx.getOrCreateContext(), new GroupCommitter.Limits(64, 1 << 20, 1));
+        GroupCommitter committer = new GroupCommitter(documents, store.vertx().getOrCreateContext(), new GroupCommitter.Limits(64, 1 << 20, 1));
         List<Future<Optional<StoredDocument>>> results = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             // document 5 names a unit that does not exist: its delivery row breaks the batch's foreign key
@@ -69,7 +58,7 @@ class GroupCommitterTest {
         }
         assertThat(succeeded.get(5)).isFalse();
         assertThat(succeeded.stream().filter(b -> b).count()).isEqualTo(9);
-        assertThat(db.number("select count(*) from document where edxml_document_id like 'bad-batch-%'")).isEqualTo(9);
+        assertThat(store.db().number("select count(*) from document where edxml_document_id like 'bad-batch-%'")).isEqualTo(9);
         assertThat(committer.batchedDocuments()).isGreaterThan(committer.batches()).as("the documents shared batches");
     }
 
@@ -85,7 +74,7 @@ class GroupCommitterTest {
             }
             return receipts;
         };
-        GroupCommitter committer = new GroupCommitter(documents, vertx.getOrCreateContext(), new GroupCommitter.Limits(64, 1 << 20, 1),
+        GroupCommitter committer = new GroupCommitter(documents, store.vertx().getOrCreateContext(), new GroupCommitter.Limits(64, 1 << 20, 1),
                 GroupCommitter.Observer.NONE, counting);
         List<Future<Optional<StoredDocument>>> results = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -97,7 +86,7 @@ class GroupCommitterTest {
         assertThat(sealed).as("one seal per batch, covering it").hasSize((int) committer.batches()).allMatch(n -> n > 0);
         assertThat(sealed.stream().mapToInt(Integer::intValue).sum()).isEqualTo(20);
 
-        GroupCommitter failing = new GroupCommitter(documents, vertx.getOrCreateContext(), new GroupCommitter.Limits(64, 1 << 20, 1),
+        GroupCommitter failing = new GroupCommitter(documents, store.vertx().getOrCreateContext(), new GroupCommitter.Limits(64, 1 << 20, 1),
                 GroupCommitter.Observer.NONE, (docs, stored) -> {
                     throw new IllegalStateException("no key");
                 });
@@ -108,8 +97,37 @@ class GroupCommitterTest {
     }
 
     @Test
+    void metricsThatFailAfterTheCommitDoNotTurnStoredDocumentsIntoFailures() throws Exception {
+        GroupCommitter.Observer broken = new GroupCommitter.Observer() {
+            @Override
+            public void batch(int documents, long nanos) {
+                throw new IllegalStateException("registry closed");
+            }
+
+            @Override
+            public void committed(long nanos) {
+                throw new IllegalStateException("registry closed");
+            }
+        };
+        GroupCommitter committer = new GroupCommitter(documents, store.vertx().getOrCreateContext(), new GroupCommitter.Limits(64, 1 << 20, 1),
+                broken, GroupCommitter.Sealer.NONE);
+        List<NewDocument> sent = new ArrayList<>();
+        List<Future<Optional<StoredDocument>>> results = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            NewDocument d = document("metrics-" + i, "000.00.00.A02");
+            sent.add(d);
+            results.add(committer.commit(d, Buffer.buffer("<edXML>metrics-" + i + "</edXML>")));
+        }
+        for (int i = 0; i < sent.size(); i++) {
+            // not retried one by one (which would find each stored and answer it as a conflict)
+            assertThat(await(results.get(i))).as("document %d", i).get().extracting(StoredDocument::id).isEqualTo(sent.get(i).id());
+        }
+        assertThat(store.db().number("select count(*) from document where edxml_document_id like 'metrics-%'")).isEqualTo(12);
+    }
+
+    @Test
     void losingTheDatabaseFailsOnlyWhatWasNotAcknowledged() throws Exception {
-        GroupCommitter committer = new GroupCommitter(documents, vertx.getOrCreateContext(), GroupCommitter.Limits.DEFAULT);
+        GroupCommitter committer = new GroupCommitter(documents, store.vertx().getOrCreateContext(), GroupCommitter.Limits.DEFAULT);
         List<NewDocument> sent = new ArrayList<>();
         List<Future<Optional<StoredDocument>>> results = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
@@ -118,7 +136,7 @@ class GroupCommitterTest {
             results.add(committer.commit(d, Buffer.buffer("<edXML>loss-" + i + "</edXML>")));
             if (i == 150) {
                 // every connection of the router to its database is cut while batches are in flight
-                db.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database()"
+                store.db().execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database()"
                         + " and pid <> pg_backend_pid()");
             }
         }
@@ -129,7 +147,7 @@ class GroupCommitterTest {
                 Optional<StoredDocument> stored = await(results.get(i));
                 assertThat(stored).isPresent();
                 acknowledged++;
-                assertThat(db.number("select count(*) from document where id = '" + sent.get(i).id() + "'"))
+                assertThat(store.db().number("select count(*) from document where id = '" + sent.get(i).id() + "'"))
                         .as("acknowledged document %s", sent.get(i).edxmlDocumentId()).isEqualTo(1);
             } catch (Exception e) {
                 failed++;
@@ -141,8 +159,8 @@ class GroupCommitterTest {
             }
         }
         assertThat(acknowledged + failed).isEqualTo(300);
-        assertThat(db.number("select count(*) from document where edxml_document_id like 'loss-%'")).isEqualTo(300);
-        assertThat(db.number("select count(*) from document_chunk c join document d on d.id = c.document_id"
+        assertThat(store.db().number("select count(*) from document where edxml_document_id like 'loss-%'")).isEqualTo(300);
+        assertThat(store.db().number("select count(*) from document_chunk c join document d on d.id = c.document_id"
                 + " where d.edxml_document_id like 'loss-%'")).isEqualTo(300);
     }
 
@@ -151,7 +169,7 @@ class GroupCommitterTest {
         NewDocument earlier = document("mixed-0", "000.00.00.A02");
         assertThat(await(documents.insertBatch(List.of(new DocumentRepository.Pending(earlier, Buffer.buffer("<edXML>mixed-0</edXML>"))))))
                 .allMatch(Optional::isPresent);
-        long audited = db.number("select count(*) from audit_log");
+        long audited = store.db().number("select count(*) from audit_log");
         // one batch: the earlier document again (its id: a conflict on the primary key), the same
         // package again under a new id (a conflict on the idempotency indexes), and three new ones
         NewDocument reused = document("mixed-0", "000.00.00.A02");
@@ -164,12 +182,12 @@ class GroupCommitterTest {
         List<Optional<StoredDocument>> results = await(documents.insertBatch(batch));
         assertThat(results.subList(0, 2)).allMatch(Optional::isEmpty);
         assertThat(results.subList(2, 5)).allMatch(r -> r.isPresent() && r.get().deliveries().size() == 1);
-        assertThat(db.number("select count(*) from document where edxml_document_id like 'mixed-%'")).isEqualTo(4);
-        assertThat(db.number("select count(*) from document_chunk c join document d on d.id = c.document_id"
+        assertThat(store.db().number("select count(*) from document where edxml_document_id like 'mixed-%'")).isEqualTo(4);
+        assertThat(store.db().number("select count(*) from document_chunk c join document d on d.id = c.document_id"
                 + " where d.edxml_document_id like 'mixed-%'")).isEqualTo(4);
-        assertThat(db.number("select count(*) from delivery d join document m on m.id = d.document_id"
+        assertThat(store.db().number("select count(*) from delivery d join document m on m.id = d.document_id"
                 + " where m.edxml_document_id like 'mixed-%'")).isEqualTo(4);
-        assertThat(db.number("select count(*) from audit_log")).as("one audit line per stored document").isEqualTo(audited + 3);
+        assertThat(store.db().number("select count(*) from audit_log")).as("one audit line per stored document").isEqualTo(audited + 3);
         assertThat(await(documents.resolveConflict(earlier)).replay()).isTrue();
     }
 }

@@ -1,12 +1,10 @@
 package vn.edocaxis.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static vn.edocaxis.store.StoreFixture.await;
 
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.sqlclient.Pool;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import vn.edocaxis.edxml.PackageKind;
 import vn.edocaxis.routing.Recipient;
-import vn.edocaxis.support.TestDatabase;
 
 /**
  * A package that fits one chunk is stored in slices that stay in the chunk table's own pages
@@ -24,27 +21,18 @@ import vn.edocaxis.support.TestDatabase;
  */
 class SlicedChunksTest {
 
-    static TestDatabase db;
-    static Vertx vertx;
-    static Pool pool;
+    static StoreFixture store;
     static DocumentRepository documents;
 
     @BeforeAll
     static void start() {
-        StoreFixture f = StoreFixture.start(StoreFixture.ONE_SYSTEM_TWO_UNITS);
-        db = f.db();
-        vertx = f.vertx();
-        pool = f.pool();
-        documents = new DocumentRepository(pool, pool);
+        store = StoreFixture.start(StoreFixture.ONE_SYSTEM_TWO_UNITS);
+        documents = new DocumentRepository(store.pool(), store.pool());
     }
 
     @AfterAll
     static void stop() {
-        vertx.close();
-    }
-
-    static <T> T await(Future<T> future) throws Exception {
-        return StoreFixture.await(future);
+        store.close();
     }
 
     /** Stores {@code bytes} as a one-chunk package (as intake does: one chunk of 256 KiB at most). */
@@ -55,15 +43,15 @@ class SlicedChunksTest {
                 "CN=s1", 262144, null, false, null, null);
         List<Optional<StoredDocument>> stored = await(documents.insertBatch(List.of(new DocumentRepository.Pending(d, Buffer.buffer(bytes)))));
         assertThat(stored.get(0)).isPresent();
-        long count = db.number("select chunk_count from document where id = '" + d.id() + "'");
-        long chunkBytes = db.number("select chunk_bytes from document where id = '" + d.id() + "'");
+        long count = store.db().number("select chunk_count from document where id = '" + d.id() + "'");
+        long chunkBytes = store.db().number("select chunk_bytes from document where id = '" + d.id() + "'");
         return new PackageRef(0, d.id(), "000.00.00.A02", bytes.length, sha, (int) count, (int) chunkBytes);
     }
 
     static byte[] read(ChunkStream stream) throws Exception {
         Promise<Buffer> all = Promise.promise();
         Buffer out = Buffer.buffer();
-        vertx.runOnContext(v -> stream.exceptionHandler(all::tryFail).endHandler(e -> all.tryComplete(out)).handler(out::appendBuffer));
+        store.vertx().runOnContext(v -> stream.exceptionHandler(all::tryFail).endHandler(e -> all.tryComplete(out)).handler(out::appendBuffer));
         return await(all.future()).getBytes();
     }
 
@@ -75,15 +63,15 @@ class SlicedChunksTest {
 
     @Test
     void aPackageLargerThanASliceIsStoredInSlicesInTheTableItself() throws Exception {
-        long toastPages = db.number("select pg_relation_size(reltoastrelid) from pg_class where relname = 'document_chunk'");
+        long toastPages = store.db().number("select pg_relation_size(reltoastrelid) from pg_class where relname = 'document_chunk'");
         byte[] content = bytes(20_001);
         PackageRef ref = store("sliced-1", content);
         assertThat(ref.chunkCount()).isEqualTo(3);
         assertThat(ref.chunkBytes()).isEqualTo(DocumentRepository.SLICE_BYTES);
-        assertThat(db.number("select count(*) from document_chunk where document_id = '" + ref.documentId() + "'")).isEqualTo(3);
-        assertThat(db.number("select sum(length(data)) from document_chunk where document_id = '" + ref.documentId() + "'"))
+        assertThat(store.db().number("select count(*) from document_chunk where document_id = '" + ref.documentId() + "'")).isEqualTo(3);
+        assertThat(store.db().number("select sum(length(data)) from document_chunk where document_id = '" + ref.documentId() + "'"))
                 .isEqualTo(20_001);
-        assertThat(db.number("select pg_relation_size(reltoastrelid) from pg_class where relname = 'document_chunk'"))
+        assertThat(store.db().number("select pg_relation_size(reltoastrelid) from pg_class where relname = 'document_chunk'"))
                 .as("nothing went to the TOAST table").isEqualTo(toastPages);
         assertThat(read(new ChunkStream(documents, ref))).isEqualTo(content);
     }
@@ -111,7 +99,7 @@ class SlicedChunksTest {
     void aDamagedSliceFailsTheWholeReadInsteadOfEndingIt() throws Exception {
         byte[] content = bytes(20_000);
         PackageRef ref = store("sliced-4", content);
-        db.execute("update document_chunk set data = set_byte(data, 100, get_byte(data, 100) # 255)"
+        store.db().execute("update document_chunk set data = set_byte(data, 100, get_byte(data, 100) # 255)"
                 + " where document_id = '" + ref.documentId() + "' and seq = 1");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> read(new ChunkStream(documents, ref)))
                 .hasMessageContaining("does not match its recorded size and SHA-256");

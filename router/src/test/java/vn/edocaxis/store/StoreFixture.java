@@ -29,6 +29,11 @@ record StoreFixture(TestDatabase db, Vertx vertx, Pool pool) {
         return new StoreFixture(db, vertx, pool);
     }
 
+    /** Closes the pool with the Vert.x it runs on. */
+    void close() {
+        vertx.close();
+    }
+
     static <T> T await(Future<T> future) throws Exception {
         return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
