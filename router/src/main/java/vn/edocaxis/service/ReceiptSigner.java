@@ -38,9 +38,9 @@ import vn.edocaxis.store.StoredDocument;
  * from its leaf to the root, and that JWS ({@link Receipt}): one signature per batch instead of
  * one per document (an Ed25519 signature of a receipt cost ~55 µs here, 15 % of the router's CPU
  * samples in a profile of the intake benchmark; docs/BENCHMARKS.md). The siblings are hashes of
- * receipts that name random document ids, so a path tells nothing about other senders' documents. A receipt signed alone (large packages, replays) is a
- * tree of one: the root is its leaf, the path empty. docs/API.md shows how a sender verifies one
- * offline.
+ * receipts that name random document ids, so a path tells nothing about other senders' documents.
+ * A receipt signed alone (large packages, replays) is a tree of one: the root is its leaf, the
+ * path empty. docs/API.md shows how a sender verifies one offline.
  */
 public final class ReceiptSigner implements GroupCommitter.Sealer {
 

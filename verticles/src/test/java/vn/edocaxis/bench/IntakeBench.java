@@ -312,8 +312,8 @@ public final class IntakeBench {
     /**
      * The open loop's many small batches make code hot that runs once per batch (the receipt
      * signature, the batch statements' plumbing): with the closed loop's ~30 documents per commit it
-     * ran too rarely to be compiled, and after the open-loop warm-up C2 still compiled it for 1.0–2.0
-     * s of the measured 20–25 s (LogCompilation in one such run: 159 compilations taking 2.05 s,
+     * ran too rarely to be compiled, and after the open-loop warm-up C2 still compiled it for 0.9–2.0
+     * s of the measured 20–26 s (LogCompilation in one such run: 159 compilations taking 2.05 s,
      * BouncyCastle's Ed25519 signing 567 ms of them). So, like the closed loop: further rounds of
      * {@link #JIT_ROUND_DOCS} packages at the open loop's rate, a fifth signed, each after the
      * compilers have gone quiet, until a round compiles under 2 % of its duration (at most
