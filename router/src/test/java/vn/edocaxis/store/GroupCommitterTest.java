@@ -1,6 +1,7 @@
 package vn.edocaxis.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static vn.edocaxis.store.StoreFixture.await;
 
 import io.vertx.core.Future;
@@ -189,5 +190,41 @@ class GroupCommitterTest {
                 + " where m.edxml_document_id like 'mixed-%'")).isEqualTo(4);
         assertThat(store.db().number("select count(*) from audit_log")).as("one audit line per stored document").isEqualTo(audited + 3);
         assertThat(await(documents.resolveConflict(earlier)).replay()).isTrue();
+    }
+
+    @Test
+    void aBatchWhoseCommitFailsIsNotAcknowledgedAndStoresNothing() throws Exception {
+        // a check PostgreSQL makes only at commit, after every statement of the batch succeeded
+        store.db().execute("create function refuse_at_commit() returns trigger language plpgsql as"
+                + " $$ begin raise exception 'refused at commit'; end $$");
+        store.db().execute("create constraint trigger refuse_at_commit after insert on document deferrable initially deferred"
+                + " for each row when (new.edxml_document_id = 'commit-refused') execute function refuse_at_commit()");
+        try {
+            List<DocumentRepository.Pending> batch = new ArrayList<>();
+            for (String id : List.of("commit-ok-1", "commit-refused", "commit-ok-2")) {
+                batch.add(new DocumentRepository.Pending(document(id, "000.00.00.A02"), Buffer.buffer("<edXML>" + id + "</edXML>")));
+            }
+            assertThatThrownBy(() -> await(documents.insertBatch(batch))).hasMessageContaining("refused at commit");
+            assertThat(store.db().number("select count(*) from document where edxml_document_id like 'commit-%'")).isZero();
+            assertThat(store.db().number("select count(*) from document_chunk c where not exists"
+                    + " (select 1 from document d where d.id = c.document_id)")).isZero();
+            assertThat(store.db().number("select count(*) from audit_log where details->>'documentId' like 'commit-%'")).isZero();
+
+            // through the committer the batch is retried one by one: only the refused document fails
+            GroupCommitter committer = new GroupCommitter(documents, store.vertx().getOrCreateContext(), new GroupCommitter.Limits(64, 1 << 20, 1));
+            List<Future<Optional<StoredDocument>>> results = new ArrayList<>();
+            for (DocumentRepository.Pending p : batch) {
+                results.add(committer.commit(p.document(), p.chunk()));
+            }
+            assertThat(await(results.get(0))).isPresent();
+            assertThatThrownBy(() -> await(results.get(1))).hasMessageContaining("refused at commit");
+            assertThat(await(results.get(2))).isPresent();
+            assertThat(store.db().number("select count(*) from document where edxml_document_id like 'commit-%'")).isEqualTo(2);
+            assertThat(store.db().number("select count(*) from delivery d join document m on m.id = d.document_id"
+                    + " where m.edxml_document_id like 'commit-%'")).isEqualTo(2);
+        } finally {
+            store.db().execute("drop trigger refuse_at_commit on document");
+            store.db().execute("drop function refuse_at_commit()");
+        }
     }
 }
