@@ -13,25 +13,31 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
- * The audit trail's hash chain. Entries are appended (unsealed) by the transactions that make the
- * changes; {@link #seal} gives the unsealed ones, oldest first, the next positions in the chain,
- * each with {@code hash = SHA-256(prev_hash || link, id, at, actor, action, subject, details)}.
- * Sealing runs on one node at a time. {@link #verify} walks the chain and reports the first link
+ * The audit trail's hash chain. Entries are appended to {@code audit_log} by the transactions that
+ * make the changes, and listed in {@code audit_unsealed} (by a trigger, V10); {@link #seal} gives
+ * them, oldest first, the next positions in the chain: a row of {@code audit_seal} each, with
+ * {@code hash = SHA-256(prev_hash || link, id, at, actor, action, subject, details)}. Nothing is
+ * updated: sealing appends. Sealing runs on one node at a time. {@link #verify} walks the chain and reports the first link
  * that does not hold: an edited, deleted or inserted entry breaks it.
  */
 public final class AuditRepository {
 
     static final byte[] GENESIS = new byte[32];
     private static final String TRY_LOCK = "select pg_try_advisory_xact_lock(7304)";
-    private static final String HEAD = "select link, hash from audit_log where link is not null order by link desc limit 1";
+    private static final String HEAD = "select link, hash from audit_seal order by link desc limit 1";
     private static final String UNSEALED =
-            "select id, at, actor, action, subject, details::text as details from audit_log where link is null order by id limit $1";
+            "select a.id, a.at, a.actor, a.action, a.subject, a.details::text as details"
+                    + " from audit_unsealed u join audit_log a on a.id = u.id order by u.id limit $1";
     private static final String SEAL =
-            "update audit_log a set link = u.link, prev_hash = u.prev, hash = u.hash"
-                    + " from unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::bytea[]) as u(id, link, prev, hash) where a.id = u.id";
+            "with sealed as (insert into audit_seal (link, audit_id, prev_hash, hash)"
+                    + " select u.link, u.id, u.prev, u.hash from unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::bytea[])"
+                    + " as u(id, link, prev, hash) returning audit_id)"
+                    + " delete from audit_unsealed where id in (select audit_id from sealed)";
+    // an entry deleted after it was sealed leaves its seal with nulls (entry is null)
     private static final String CHAIN =
-            "select link, id, at, actor, action, subject, details::text as details, prev_hash, hash from audit_log"
-                    + " where link > $1 order by link limit $2";
+            "select s.link, s.audit_id as id, a.id as entry, a.at, a.actor, a.action, a.subject, a.details::text as details,"
+                    + " s.prev_hash, s.hash from audit_seal s left join audit_log a on a.id = s.audit_id"
+                    + " where s.link > $1 order by s.link limit $2";
 
     private final Pool pool;
 
@@ -129,6 +135,9 @@ public final class AuditRepository {
                 if (link != expected) {
                     return Future.succeededFuture(new Verification(count, expected, id,
                             "chain position " + expected + " is missing (next entry found is at " + link + ")", hex(prev)));
+                }
+                if (row.getLong("entry") == null) {
+                    return Future.succeededFuture(new Verification(count, link, id, "entry was deleted after it was sealed", hex(prev)));
                 }
                 if (!Arrays.equals(row.getBuffer("prev_hash").getBytes(), prev)) {
                     return Future.succeededFuture(new Verification(count, link, id, "entry does not follow the previous link", hex(prev)));

@@ -233,8 +233,10 @@ class StatusFeedbackTest {
         assertThat(actions).containsKeys("document.accepted", "status.accepted", "delivery.downloaded", "delivery.acked",
                 "registry.system.created", "registry.unit.created", "registry.certificate.bound", "registry.system.updated");
 
-        long victim = router.db.number("select link from audit_log where action = 'delivery.acked' and link is not null limit 1");
-        router.db.execute("update audit_log set details = '{\"reason\": \"never happened\"}' where link = " + victim);
+        long victim = router.db.number("select s.link from audit_seal s join audit_log a on a.id = s.audit_id"
+                + " where a.action = 'delivery.acked' limit 1");
+        router.db.execute("update audit_log set details = '{\"reason\": \"never happened\"}'"
+                + " where id = (select audit_id from audit_seal where link = " + victim + ")");
         JsonObject broken = await(router.as("operator").get("/v1/admin/audit/verify").send()).bodyAsJsonObject();
         assertThat(broken.getBoolean("intact")).isFalse();
         assertThat(broken.getLong("brokenLink")).isEqualTo(victim);
@@ -243,7 +245,7 @@ class StatusFeedbackTest {
         // the command-line check says the same, and fails
         String out = runAuditCommand();
         assertThat(out).contains("BROKEN at chain position " + victim);
-        router.db.execute("delete from audit_log where link = " + (victim + 1));
+        router.db.execute("delete from audit_log where id = (select audit_id from audit_seal where link = " + (victim + 1) + ")");
         assertThat(runAuditCommand()).contains("BROKEN at chain position " + victim);
     }
 
