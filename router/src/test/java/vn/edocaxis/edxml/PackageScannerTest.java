@@ -90,6 +90,52 @@ class PackageScannerTest {
     }
 
     @Test
+    void aFloodOfAttributesNamesOrNamespacesIsRefusedBeforeTheParserPaysForIt() {
+        // Aalto's cost for these grows with the square of their number (seconds for 80,000)
+        StringBuilder attributes = new StringBuilder("<a");
+        for (int i = 0; i < 100_000; i++) {
+            attributes.append(" a").append(i).append("='1'");
+        }
+        RouterException many = refusal(utf8(attributes.append("/>").toString()));
+        assertThat(many.code()).isEqualTo(ErrorCode.XML_LIMIT_EXCEEDED);
+        assertThat(many.getMessage()).contains("start tag has more than 256 attributes");
+        assertThat(many.details()).containsEntry("offset", (long) attributes.indexOf(" a256=") + 5);
+
+        StringBuilder elements = new StringBuilder("<a>");
+        for (int i = 0; i < 100_000; i++) {
+            elements.append("<e").append(i).append("/>");
+        }
+        RouterException names = refusal(utf8(elements.append("</a>").toString()));
+        assertThat(names.code()).isEqualTo(ErrorCode.XML_LIMIT_EXCEEDED);
+        assertThat(names.getMessage()).contains("more than 2048 distinct element and attribute names");
+
+        StringBuilder prefixes = new StringBuilder("<a>");
+        for (int i = 0; i < 100_000; i++) {
+            prefixes.append("<p").append(i).append(":e xmlns:p").append(i).append("='u'/>");
+        }
+        RouterException namespaces = refusal(utf8(prefixes.append("</a>").toString()));
+        assertThat(namespaces.code()).isEqualTo(ErrorCode.XML_LIMIT_EXCEEDED);
+        assertThat(namespaces.getMessage()).contains("declares more than 512 distinct namespace prefixes");
+
+        // the same names and prefixes again and again cost nothing new, whatever the URIs
+        assertThat(codeOf(utf8("<a>" + "<e x='1' y='2'/>".repeat(100_000) + "</a>"))).isNull();
+        StringBuilder uris = new StringBuilder("<a>");
+        for (int i = 0; i < 100_000; i++) {
+            uris.append("<p:e xmlns:p='urn:").append(i).append("' xmlns='urn:d").append(i).append("'/>");
+        }
+        assertThat(codeOf(utf8(uris.append("</a>").toString()))).isNull();
+    }
+
+    private static RouterException refusal(byte[] bytes) {
+        try {
+            scan(bytes, 16 * 1024);
+        } catch (RouterException e) {
+            return e;
+        }
+        throw new AssertionError("accepted");
+    }
+
+    @Test
     void hugeTextNodeStreamsInSegments() {
         AtomicInteger longest = new AtomicInteger();
         PackageScanner scanner = scanner((reader, event) -> {

@@ -148,7 +148,8 @@ public final class ConfigLoader {
         }
         RouterConfig.Receipts receipts = new RouterConfig.Receipts(receiptKey, receiptCert);
         RouterConfig.Xml xml = new RouterConfig.Xml(range(c, "xml.max-depth", 16, 10_000),
-                (int) bytes(c, "xml.max-token-size", 4096, 64L * 1024 * 1024), range(c, "xml.max-attributes", 16, 100_000));
+                (int) bytes(c, "xml.max-token-size", 4096, 64L * 1024 * 1024), range(c, "xml.max-attributes", 16, 4096),
+                range(c, "xml.max-names", 256, 65_536), range(c, "xml.max-prefixes", 16, 65_536));
         Path pushCert = optionalFile(c, "push.client-certificate");
         Path pushKey = optionalFile(c, "push.client-key");
         if ((pushCert == null) != (pushKey == null)) {

@@ -52,7 +52,7 @@ public record RouterConfig(Api api, Ops ops, Tls tls, Pki pki, Database database
     public record Receipts(Path signingKey, Path certificate) {
     }
 
-    public record Xml(int maxDepth, int maxTokenSize, int maxAttributes) {
+    public record Xml(int maxDepth, int maxTokenSize, int maxAttributes, int maxNames, int maxPrefixes) {
     }
 
     /** Null paths mean: the development PKI's (or, for trustedCas, the JDK's trust store). */

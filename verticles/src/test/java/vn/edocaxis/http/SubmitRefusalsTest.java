@@ -238,6 +238,30 @@ class SubmitRefusalsTest {
     }
 
     @Test
+    void floodsOfAttributesNamesOrPrefixesAreRefusedAsLimits() {
+        // at 80,000 each cost the parser seconds to a minute of CPU before these limits
+        StringBuilder attributes = new StringBuilder("<edXML:edXMLEnvelope xmlns:edXML='http://www.mic.gov.vn/TBT/QCVN_102_2016'");
+        for (int i = 0; i < 1_000; i++) {
+            attributes.append(" a").append(i).append("='1'");
+        }
+        StringBuilder names = new StringBuilder("<edXML:edXMLEnvelope xmlns:edXML='http://www.mic.gov.vn/TBT/QCVN_102_2016'>");
+        StringBuilder prefixes = new StringBuilder(names);
+        for (int i = 0; i < 3_000; i++) {
+            names.append("<e").append(i).append("/>");
+            prefixes.append("<p").append(i).append(":e xmlns:p").append(i).append("='urn:x'/>");
+        }
+        Map<String, String> floods = Map.of("start tag has more than 256 attributes", attributes.append("/>").toString(),
+                "more than 2048 distinct element and attribute names", names.append("</edXML:edXMLEnvelope>").toString(),
+                "more than 512 distinct namespace prefixes", prefixes.append("</edXML:edXMLEnvelope>").toString());
+        floods.forEach((message, body) -> {
+            HttpResponse<Buffer> response = router.submit("vpcp", body.getBytes(StandardCharsets.UTF_8));
+            assertRefused(response, 400, "XML_LIMIT_EXCEEDED");
+            assertThat(response.bodyAsJsonObject().getString("message")).contains(message);
+        });
+        assertNothingStored();
+    }
+
+    @Test
     void doctypeAndExternalEntitiesAreRefusedAndNeverFetched() {
         AtomicInteger fetched = new AtomicInteger();
         HttpServer bait = await(router.clients.createHttpServer().requestHandler(request -> {
