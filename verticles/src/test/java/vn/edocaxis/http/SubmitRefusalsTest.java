@@ -239,7 +239,7 @@ class SubmitRefusalsTest {
 
     @Test
     void floodsOfAttributesNamesOrPrefixesAreRefusedAsLimits() {
-        // at 80,000 each cost the parser seconds to a minute of CPU before these limits
+        // at 80,000 each kept the parser busy for seconds to a minute before these limits
         StringBuilder attributes = new StringBuilder("<edXML:edXMLEnvelope xmlns:edXML='http://www.mic.gov.vn/TBT/QCVN_102_2016'");
         for (int i = 0; i < 1_000; i++) {
             attributes.append(" a").append(i).append("='1'");
