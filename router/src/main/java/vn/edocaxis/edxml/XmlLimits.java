@@ -9,8 +9,9 @@ package vn.edocaxis.edxml;
  *                         segments and is not limited here
  * @param maxAttributes    most attributes (namespace declarations included) on one element,
  *                         counted in the bytes before the parser reads them
- * @param maxNames         most distinct element and attribute names (with their prefixes) in one
- *                         package (the real sample packages use at most 91)
+ * @param maxNames         most distinct names of elements, attributes and processing-instruction
+ *                         targets (with their prefixes) in one package (the real sample packages
+ *                         use at most 91)
  * @param maxPrefixes      most distinct namespace prefixes declared in one package
  */
 public record XmlLimits(int maxDepth, int maxTokenBytes, int maxAttributes, int maxNames, int maxPrefixes) {

@@ -107,7 +107,12 @@ class PackageScannerTest {
         }
         RouterException names = refusal(utf8(elements.append("</a>").toString()));
         assertThat(names.code()).isEqualTo(ErrorCode.XML_LIMIT_EXCEEDED);
-        assertThat(names.getMessage()).contains("more than 2048 distinct element and attribute names");
+        assertThat(names.getMessage()).contains("more than 2048 distinct names");
+        StringBuilder targets = new StringBuilder("<a>");
+        for (int i = 0; i < 100_000; i++) {
+            targets.append("<?t").append(i).append(" data?>");
+        }
+        assertThat(refusal(utf8(targets.append("</a>").toString())).getMessage()).contains("more than 2048 distinct names");
 
         StringBuilder prefixes = new StringBuilder("<a>");
         for (int i = 0; i < 100_000; i++) {

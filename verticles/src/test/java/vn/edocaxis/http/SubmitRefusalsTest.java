@@ -251,7 +251,7 @@ class SubmitRefusalsTest {
             prefixes.append("<p").append(i).append(":e xmlns:p").append(i).append("='urn:x'/>");
         }
         Map<String, String> floods = Map.of("start tag has more than 256 attributes", attributes.append("/>").toString(),
-                "more than 2048 distinct element and attribute names", names.append("</edXML:edXMLEnvelope>").toString(),
+                "more than 2048 distinct names", names.append("</edXML:edXMLEnvelope>").toString(),
                 "more than 512 distinct namespace prefixes", prefixes.append("</edXML:edXMLEnvelope>").toString());
         floods.forEach((message, body) -> {
             HttpResponse<Buffer> response = router.submit("vpcp", body.getBytes(StandardCharsets.UTF_8));
