@@ -682,13 +682,16 @@ public final class StreamingSignatureVerifier implements XmlEventListener {
             return invalid(SignatureReason.DIGEST_MISMATCH, "the document's " + plan.digest.jcaName
                     + " digest does not match the Reference's DigestValue: the signed content was changed");
         }
-        String mismatch = verifySignatureValue();
-        if (mismatch != null) {
-            return invalid(SignatureReason.SIGNATURE_MISMATCH, mismatch);
-        }
+        // the signer's path first: a certificate nobody trusts gets no public-key operation with
+        // its key, whatever its size (the validator remembers its verdicts, so this costs a
+        // trusted signer nothing more)
         Optional<CertificateValidator.Failure> untrusted = validator.validate(plan.signer, plan.others);
         if (untrusted.isPresent()) {
             return invalid(untrusted.get().reason(), untrusted.get().message());
+        }
+        String mismatch = verifySignatureValue();
+        if (mismatch != null) {
+            return invalid(SignatureReason.SIGNATURE_MISMATCH, mismatch);
         }
         return build(Status.VALID, null, null);
     }

@@ -284,6 +284,12 @@ class VerdictTest {
         assertInvalid(sign(Documents.plain(100), LEGACY, PKI.revoked), SignatureReason.CERTIFICATE_REVOKED);
         Issued stranger = TestPki.signer("Stranger", TestPki.rsa(2048), TestPki.root("Unknown Root"));
         assertInvalid(sign(Documents.plain(100), LEGACY, stranger), SignatureReason.CERTIFICATE_UNTRUSTED);
+        // a stranger's signature that does not verify either: its path is checked first, so no
+        // public-key operation is spent on a key nobody trusts
+        String strangers = sign(Documents.plain(100), LEGACY, stranger);
+        String other = sign(Documents.plain(100).replace("V/v kết nối", "V/v khác"), LEGACY, stranger);
+        assertInvalid(replaceOnce(strangers, element(strangers, "SignatureValue"), element(other, "SignatureValue")),
+                SignatureReason.CERTIFICATE_UNTRUSTED);
         Issued expired = TestPki.signer("Expired", TestPki.rsa(2048), PKI.intermediate,
                 TestPki.NOW.minus(Duration.ofDays(300)), TestPki.NOW.minus(Duration.ofDays(1)), TestPki.SIGNING);
         SignatureResult result = verify(sign(Documents.plain(100), LEGACY, expired));
