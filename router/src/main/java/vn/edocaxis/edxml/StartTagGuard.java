@@ -76,6 +76,12 @@ final class StartTagGuard {
                     }
                 }
                 case START_TAG -> {
+                    while (i < end && (b = bytes[i]) != '"' && b != '\'' && b != '>' && b != '=') {
+                        i++;
+                    }
+                    if (i == end) {
+                        break;
+                    }
                     if (b == '"') {
                         state = DOUBLE_QUOTED;
                     } else if (b == '\'') {
@@ -86,18 +92,20 @@ final class StartTagGuard {
                         return i;
                     }
                 }
-                case DOUBLE_QUOTED -> {
-                    if (b == '"') {
-                        state = START_TAG;
+                case DOUBLE_QUOTED, SINGLE_QUOTED -> {
+                    byte quote = state == DOUBLE_QUOTED ? (byte) '"' : (byte) '\'';
+                    while (i < end && bytes[i] != quote) {
+                        i++;
                     }
-                }
-                case SINGLE_QUOTED -> {
-                    if (b == '\'') {
+                    if (i < end) {
                         state = START_TAG;
                     }
                 }
                 case TO_GT -> {
-                    if (b == '>') {
+                    while (i < end && bytes[i] != '>') {
+                        i++;
+                    }
+                    if (i < end) {
                         state = TEXT;
                     }
                 }
