@@ -36,18 +36,21 @@ class AuditRepositoryTest {
             append(store.db(), "a.one");
             append(store.db(), "a.two");
             store.db().execute("insert into audit_log (actor, action, subject) values ('s1', 'a.three', 'x'), ('s1', 'a.four', 'x')");
-            assertThat(store.db().number("select count(*) from audit_unsealed")).isEqualTo(4);
+            // and one statement appending in two of its parts
+            store.db().execute("with five as (insert into audit_log (actor, action, subject) values ('s1', 'a.five', 'x'))"
+                    + " insert into audit_log (actor, action, subject) values ('s1', 'a.six', 'x')");
+            assertThat(store.db().number("select count(*) from audit_unsealed")).isEqualTo(6);
 
             String places = text(store.db(), "select string_agg(ctid::text, ' ' order by id) from audit_log");
-            assertThat(await(audit.seal(3))).isEqualTo(3);
-            assertThat(await(audit.seal(3))).isEqualTo(1);
-            assertThat(await(audit.seal(3))).isZero();
+            assertThat(await(audit.seal(4))).isEqualTo(4);
+            assertThat(await(audit.seal(4))).isEqualTo(2);
+            assertThat(await(audit.seal(4))).isZero();
             assertThat(store.db().number("select count(*) from audit_unsealed")).isZero();
             assertThat(store.db().number("select count(*) from audit_seal s join audit_log a on a.id = s.audit_id"
-                    + " where s.link = (select count(*) from audit_log b where b.id <= a.id)")).as("links follow ids").isEqualTo(4);
+                    + " where s.link = (select count(*) from audit_log b where b.id <= a.id)")).as("links follow ids").isEqualTo(6);
             AuditRepository.Verification v = await(audit.verify(2));
             assertThat(v.intact()).as(v.toString()).isTrue();
-            assertThat(v.checked()).isEqualTo(4);
+            assertThat(v.checked()).isEqualTo(6);
             assertThat(text(store.db(), "select string_agg(ctid::text, ' ' order by id) from audit_log"))
                     .as("every entry where it was written: none rewritten").isEqualTo(places);
         } finally {
