@@ -17,8 +17,8 @@ import java.util.Arrays;
  * make the changes, and listed in {@code audit_unsealed} (by a trigger, V10); {@link #seal} gives
  * them, oldest first, the next positions in the chain: a row of {@code audit_seal} each, with
  * {@code hash = SHA-256(prev_hash || link, id, at, actor, action, subject, details)}. Nothing is
- * updated: sealing appends. Sealing runs on one node at a time. {@link #verify} walks the chain and reports the first link
- * that does not hold: an edited, deleted or inserted entry breaks it.
+ * updated: sealing appends. Sealing runs on one node at a time. {@link #verify} walks the chain
+ * and reports the first link that does not hold: an edited, deleted or inserted entry breaks it.
  */
 public final class AuditRepository {
 

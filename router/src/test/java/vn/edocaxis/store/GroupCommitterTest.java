@@ -210,7 +210,7 @@ class GroupCommitterTest {
                     + " (select 1 from document d where d.id = c.document_id)")).isZero();
             assertThat(store.db().number("select count(*) from audit_log where details->>'documentId' like 'commit-%'")).isZero();
 
-            // through the committer the batch is retried one by one: only the refused document fails
+            // through the committer (a failed batch is retried one by one): only the refused document fails
             GroupCommitter committer = new GroupCommitter(documents, store.vertx().getOrCreateContext(), new GroupCommitter.Limits(64, 1 << 20, 1));
             List<Future<Optional<StoredDocument>>> results = new ArrayList<>();
             for (DocumentRepository.Pending p : batch) {
