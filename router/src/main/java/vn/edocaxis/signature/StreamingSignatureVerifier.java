@@ -683,8 +683,7 @@ public final class StreamingSignatureVerifier implements XmlEventListener {
                     + " digest does not match the Reference's DigestValue: the signed content was changed");
         }
         // the signer's path first: a certificate nobody trusts gets no public-key operation with
-        // its key, whatever its size (the validator remembers its verdicts, so this costs a
-        // trusted signer nothing more)
+        // its key, whatever its size (a trusted signer's path is checked either way)
         Optional<CertificateValidator.Failure> untrusted = validator.validate(plan.signer, plan.others);
         if (untrusted.isPresent()) {
             return invalid(untrusted.get().reason(), untrusted.get().message());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import javax.xml.stream.XMLStreamConstants;
 import org.junit.jupiter.api.Test;
 import vn.edocaxis.error.ErrorCode;
@@ -92,43 +93,34 @@ class PackageScannerTest {
     @Test
     void aFloodOfAttributesNamesOrNamespacesIsRefusedBeforeTheParserPaysForIt() {
         // Aalto's cost for these grows with the square of their number (seconds for 80,000)
-        StringBuilder attributes = new StringBuilder("<a");
-        for (int i = 0; i < 100_000; i++) {
-            attributes.append(" a").append(i).append("='1'");
-        }
-        RouterException many = refusal(utf8(attributes.append("/>").toString()));
+        String attributes = flood("<a", i -> " a" + i + "='1'", "/>");
+        RouterException many = refusal(utf8(attributes));
         assertThat(many.code()).isEqualTo(ErrorCode.XML_LIMIT_EXCEEDED);
         assertThat(many.getMessage()).contains("start tag has more than 256 attributes");
         assertThat(many.details()).containsEntry("offset", (long) attributes.indexOf(" a256=") + 5);
 
-        StringBuilder elements = new StringBuilder("<a>");
-        for (int i = 0; i < 100_000; i++) {
-            elements.append("<e").append(i).append("/>");
-        }
-        RouterException names = refusal(utf8(elements.append("</a>").toString()));
+        RouterException names = refusal(utf8(flood("<a>", i -> "<e" + i + "/>", "</a>")));
         assertThat(names.code()).isEqualTo(ErrorCode.XML_LIMIT_EXCEEDED);
         assertThat(names.getMessage()).contains("more than 2048 distinct names");
-        StringBuilder targets = new StringBuilder("<a>");
-        for (int i = 0; i < 100_000; i++) {
-            targets.append("<?t").append(i).append(" data?>");
-        }
-        assertThat(refusal(utf8(targets.append("</a>").toString())).getMessage()).contains("more than 2048 distinct names");
+        assertThat(refusal(utf8(flood("<a>", i -> "<?t" + i + " data?>", "</a>"))).getMessage())
+                .contains("more than 2048 distinct names");
 
-        StringBuilder prefixes = new StringBuilder("<a>");
-        for (int i = 0; i < 100_000; i++) {
-            prefixes.append("<p").append(i).append(":e xmlns:p").append(i).append("='u'/>");
-        }
-        RouterException namespaces = refusal(utf8(prefixes.append("</a>").toString()));
+        RouterException namespaces = refusal(utf8(flood("<a>", i -> "<p" + i + ":e xmlns:p" + i + "='u'/>", "</a>")));
         assertThat(namespaces.code()).isEqualTo(ErrorCode.XML_LIMIT_EXCEEDED);
         assertThat(namespaces.getMessage()).contains("declares more than 512 distinct namespace prefixes");
 
         // the same names and prefixes again and again cost nothing new, whatever the URIs
         assertThat(codeOf(utf8("<a>" + "<e x='1' y='2'/>".repeat(100_000) + "</a>"))).isNull();
-        StringBuilder uris = new StringBuilder("<a>");
+        assertThat(codeOf(utf8(flood("<a>", i -> "<p:e xmlns:p='urn:" + i + "' xmlns='urn:d" + i + "'/>", "</a>")))).isNull();
+    }
+
+    /** {@code open}, then 100,000 pieces numbered from 0, then {@code close}. */
+    private static String flood(String open, IntFunction<String> piece, String close) {
+        StringBuilder xml = new StringBuilder(open);
         for (int i = 0; i < 100_000; i++) {
-            uris.append("<p:e xmlns:p='urn:").append(i).append("' xmlns='urn:d").append(i).append("'/>");
+            xml.append(piece.apply(i));
         }
-        assertThat(codeOf(utf8(uris.append("</a>").toString()))).isNull();
+        return xml.append(close).toString();
     }
 
     private static RouterException refusal(byte[] bytes) {

@@ -3,10 +3,7 @@ package vn.edocaxis.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static vn.edocaxis.store.StoreFixture.await;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.sql.Connection;
@@ -116,9 +113,7 @@ class AuditRepositoryTest {
         for (int i = 1; i <= 4; i++) {
             append(db, "old" + i);
         }
-        Vertx vertx = Vertx.vertx();
-        StoreFixture store = new StoreFixture(db, vertx, PgBuilder.pool()
-                .connectingTo(PgConnectOptions.fromUri(db.url()).setUser(db.user())).using(vertx).build());
+        StoreFixture store = StoreFixture.open(db);
         try {
             // V5's sealing, by hand: the first three entries get link, prev_hash and hash in their rows
             byte[] previous = AuditRepository.GENESIS;

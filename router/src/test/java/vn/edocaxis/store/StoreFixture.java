@@ -23,6 +23,11 @@ record StoreFixture(TestDatabase db, Vertx vertx, Pool pool) {
         for (String sql : setup) {
             db.execute(sql);
         }
+        return open(db);
+    }
+
+    /** The pool on a database as it is (migrated or not). */
+    static StoreFixture open(TestDatabase db) {
         Vertx vertx = Vertx.vertx();
         PgConnectOptions connect = PgConnectOptions.fromUri(db.url()).setUser(db.user());
         Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(connect).using(vertx).build();
