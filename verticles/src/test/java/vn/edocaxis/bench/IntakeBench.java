@@ -230,7 +230,7 @@ public final class IntakeBench {
         return out.toString().trim();
     }
 
-    /** Counters of the router's PostgreSQL (pg_stat_wal, pg_stat_bgwriter, pg_stat_database). */
+    /** Counters of the router's PostgreSQL (pg_stat_wal, pg_stat_bgwriter or pg_stat_checkpointer, pg_stat_io, pg_stat_database). */
     record DbFigures(long walBytes, long fullPageImages, long checkpoints, long commits, long walSyncs, double walSyncMillis) {
         DbFigures minus(DbFigures before) {
             return new DbFigures(walBytes - before.walBytes, fullPageImages - before.fullPageImages,
@@ -239,13 +239,24 @@ public final class IntakeBench {
         }
     }
 
+    /** The same counters' SQL for the embedded server's version: 17 moved checkpoints, 18 WAL syncs. */
+    String dbFiguresSql;
+
     DbFigures dbFigures() {
         try {
-            String[] f = psql("postgresql://postgres@127.0.0.1:" + router.dbPort + "/postgres",
-                    "select pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint, (select wal_fpi from pg_stat_wal),"
-                            + " (select checkpoints_timed + checkpoints_req from pg_stat_bgwriter),"
-                            + " (select xact_commit from pg_stat_database where datname = 'postgres'),"
-                            + " (select wal_sync from pg_stat_wal), (select wal_sync_time from pg_stat_wal)").split("\\|");
+            String url = "postgresql://postgres@127.0.0.1:" + router.dbPort + "/postgres";
+            if (dbFiguresSql == null) {
+                int version = Integer.parseInt(psql(url, "show server_version_num"));
+                dbFiguresSql = "select pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint, (select wal_fpi from pg_stat_wal),"
+                        + (version >= 170000 ? " (select num_timed + num_requested from pg_stat_checkpointer),"
+                                : " (select checkpoints_timed + checkpoints_req from pg_stat_bgwriter),")
+                        + " (select xact_commit from pg_stat_database where datname = 'postgres'),"
+                        + (version >= 180000
+                                ? " (select sum(fsyncs) from pg_stat_io where object = 'wal'),"
+                                        + " (select sum(fsync_time) from pg_stat_io where object = 'wal')"
+                                : " (select wal_sync from pg_stat_wal), (select wal_sync_time from pg_stat_wal)");
+            }
+            String[] f = psql(url, dbFiguresSql).split("\\|");
             return new DbFigures(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
                     Long.parseLong(f[4]), Double.parseDouble(f[5]));
         } catch (Exception e) {
