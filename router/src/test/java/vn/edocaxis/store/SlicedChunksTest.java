@@ -76,6 +76,16 @@ class SlicedChunksTest {
         assertThat(read(new ChunkStream(documents, ref))).isEqualTo(content);
     }
 
+    /** V11: the chunk table and its TOAST table are not vacuumed for inserts alone (dead rows still count). */
+    @Test
+    void chunksAreNotVacuumedForInsertsAlone() {
+        assertThat(store.db().number("select count(*) from pg_class c join pg_class t on t.oid = c.reltoastrelid"
+                + " where c.relname = 'document_chunk' and 'autovacuum_vacuum_insert_threshold=-1' = any (c.reloptions)"
+                + " and 'autovacuum_vacuum_insert_threshold=-1' = any (t.reloptions)"
+                + " and not exists (select from unnest(c.reloptions || t.reloptions) o where o like 'autovacuum_vacuum_threshold%')"))
+                .isEqualTo(1);
+    }
+
     @Test
     void rangesAcrossSliceBoundariesReadBack() throws Exception {
         byte[] content = bytes(3 * DocumentRepository.SLICE_BYTES + 17);
