@@ -16,7 +16,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.handler.ssl.OpenSsl;
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,11 +27,13 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SSLEngineOptions;
+import io.vertx.core.spi.VertxThreadFactory;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -43,6 +48,7 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,10 +123,12 @@ public final class RouterApplication implements AutoCloseable {
     private final int apiPort;
     private final int opsPort;
     private final RegistryService registry;
+    private final EventLoopGroup commitLoop;
 
-    private RouterApplication(Vertx vertx, EmbeddedDatabase embedded, KeyMaterial tls, String engine, int apiPort,
-                              int opsPort, RegistryService registry) {
+    private RouterApplication(Vertx vertx, EventLoopGroup commitLoop, EmbeddedDatabase embedded, KeyMaterial tls, String engine,
+                              int apiPort, int opsPort, RegistryService registry) {
         this.vertx = vertx;
+        this.commitLoop = commitLoop;
         this.embedded = embedded;
         this.tls = tls;
         this.engine = engine;
@@ -142,6 +150,7 @@ public final class RouterApplication implements AutoCloseable {
             LOG.info("embedded PostgreSQL on port {}, data in {}", embedded.port(), config.database().embeddedDir().toAbsolutePath());
         }
         Vertx vertx = null;
+        EventLoopGroup commitLoop = null;
         try {
             PgConnectOptions connect = PgConnectOptions.fromUri(url.replaceFirst("^postgres://", "postgresql://"))
                     .setUser(config.database().user()).setPassword(config.database().password())
@@ -182,7 +191,16 @@ public final class RouterApplication implements AutoCloseable {
             RegistryRepository registryRepository = new RegistryRepository(pool);
             Registry registryCache = new Registry(registryRepository);
             RegistryService registry = new RegistryService(registryRepository, registryCache);
-            DocumentRepository documents = new DocumentRepository(pool, uploadPool);
+            // The group committer runs on an event loop of its own, and so do the connections of its
+            // batch transactions (a pool's connections live on the event loop that opened them): the
+            // batch waits for no parsing or TLS work of the API's event loops between its two flights
+            // and before its answers go out (docs/BENCHMARKS.md, run T2).
+            commitLoop = eventLoop(vertx, "edoc-group-commit");
+            Context commitContext = ((VertxInternal) vertx).contextBuilder().withEventLoop(commitLoop.next()).build();
+            Pool batchPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.storage().batchMaxInFlight())
+                            .setName("commit").setConnectionTimeout(0))
+                    .connectingTo(new PgConnectOptions(connect).setMetricsName("commit")).using(vertx).build();
+            DocumentRepository documents = new DocumentRepository(pool, uploadPool, batchPool);
             Timer batchTime = Timer.builder("edoc.group.commit.batch")
                     .description("Batch transactions of the group committer, from start to commit").register(metrics);
             DistributionSummary batchSize = DistributionSummary.builder("edoc.group.commit.batch.documents")
@@ -191,7 +209,7 @@ public final class RouterApplication implements AutoCloseable {
             Timer commitWait = Timer.builder("edoc.group.commit.wait")
                     .description("Documents from joining the group committer's queue to their commit").register(metrics);
             ReceiptSigner receipts = new ReceiptSigner(keys.receiptKey(), keys.receiptCertificate());
-            GroupCommitter committer = new GroupCommitter(documents, vertx.getOrCreateContext(), new GroupCommitter.Limits(
+            GroupCommitter committer = new GroupCommitter(documents, commitContext, new GroupCommitter.Limits(
                     config.storage().batchMaxDocuments(), config.storage().batchMaxBytes(), config.storage().batchMaxInFlight()),
                     new GroupCommitter.Observer() {
                         @Override
@@ -257,7 +275,7 @@ public final class RouterApplication implements AutoCloseable {
             OpsVerticle ops = new OpsVerticle(config.ops().host(), config.ops().port(), pool, metrics);
             await(vertx.deployVerticle(ops).recover(e -> Future.failedFuture(listenError("ops", config.ops().port(), e))));
 
-            RouterApplication app = new RouterApplication(vertx, embedded, keys, engineName, first[0].actualPort(),
+            RouterApplication app = new RouterApplication(vertx, commitLoop, embedded, keys, engineName, first[0].actualPort(),
                     ops.actualPort(), registry);
             LOG.info("edoc-axis ready: API https://{}:{} ({} instance(s), TLS engine {}), ops http://{}:{}",
                     config.api().host(), app.apiPort, instances, engineName, config.ops().host(), app.opsPort);
@@ -266,11 +284,23 @@ public final class RouterApplication implements AutoCloseable {
             if (vertx != null) {
                 vertx.close().await(30, TimeUnit.SECONDS);
             }
+            if (commitLoop != null) {
+                commitLoop.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+            }
             if (embedded != null) {
                 embedded.close();
             }
             throw e;
         }
+    }
+
+    /**
+     * An event loop of its own (one thread, {@code threadName}) of Vert.x's transport, to be shut
+     * down after Vert.x is closed (the connections on it are closed by then).
+     */
+    static EventLoopGroup eventLoop(Vertx vertx, String threadName) {
+        ThreadFactory threads = task -> VertxThreadFactory.INSTANCE.newVertxThread(task, threadName, false, 2, TimeUnit.SECONDS);
+        return new MultiThreadIoEventLoopGroup(1, threads, ((VertxInternal) vertx).transport().ioHandlerFactory());
     }
 
     private static String path(Path file) {
@@ -367,6 +397,7 @@ public final class RouterApplication implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Vert.x did not close cleanly", e);
         }
+        commitLoop.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         if (embedded != null) {
             embedded.close();
         }

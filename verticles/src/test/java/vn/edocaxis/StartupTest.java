@@ -53,7 +53,9 @@ class StartupTest {
             HttpResponse<Buffer> sent = call(app, "vpcp", TestPackages.document("000.00.00.G22", List.of("000.00.00.H41"), "restart-1"));
             assertThat(sent.statusCode()).as(sent.bodyAsString()).isEqualTo(201);
             documentId = sent.bodyAsJsonObject().getString("documentId");
+            assertThat(committerThreads(1)).as("the group committer's event loop").isEqualTo(1);
         }
+        assertThat(committerThreads(0)).as("stopped with the router").isZero();
         // the version the build says it embeds is the one that made the data directory
         assertThat(Files.readString(dir.resolve("var/pgdata/PG_VERSION")).trim()).isEqualTo(EmbeddedDatabase.embeddedMajorVersion());
         try (RouterApplication app = RouterApplication.start(config)) {
@@ -94,6 +96,18 @@ class StartupTest {
                     .isInstanceOf(ConfigError.class)
                     .hasMessageContaining("api.port " + busy.getLocalPort());
         }
+    }
+
+    /** Live threads of the group committer's own event loop, once there are {@code expected} (at most 5 s). */
+    static long committerThreads(long expected) throws InterruptedException {
+        long live = -1;
+        for (int i = 0; i < 100 && live != expected; i++) {
+            if (i > 0) {
+                Thread.sleep(50);
+            }
+            live = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("edoc-group-commit") && t.isAlive()).count();
+        }
+        return live;
     }
 
     HttpResponse<Buffer> call(RouterApplication app, String system, byte[] body) {

@@ -38,14 +38,24 @@ public final class DocumentRepository {
 
     private final Pool pool;
     private final Pool uploadPool;
+    private final Pool batchPool;
+
+    /** As {@link #DocumentRepository(Pool, Pool, Pool)} with the batch transactions on {@code pool}. */
+    public DocumentRepository(Pool pool, Pool uploadPool) {
+        this(pool, uploadPool, pool);
+    }
 
     /**
      * @param pool       short transactions and reads
      * @param uploadPool connections held by large uploads for their duration; its size caps how many run at once
+     * @param batchPool  the batch transactions of {@link #insertBatch}: the group committer's own, whose
+     *                   connections live on the committer's event loop (a pool's connections stay on the event
+     *                   loop that opened them; see {@code RouterApplication})
      */
-    public DocumentRepository(Pool pool, Pool uploadPool) {
+    public DocumentRepository(Pool pool, Pool uploadPool, Pool batchPool) {
         this.pool = pool;
         this.uploadPool = uploadPool;
+        this.batchPool = batchPool;
     }
 
     /**
@@ -80,7 +90,7 @@ public final class DocumentRepository {
      */
     public Future<List<Optional<StoredDocument>>> insertBatch(List<Pending> pending) {
         List<Pending> batch = pending.stream().map(Pending::sliced).toList();
-        return pool.withConnection(conn -> {
+        return batchPool.withConnection(conn -> {
             Future<?> begin = conn.query("BEGIN").execute();
             boolean[] commitSent = {false};
             Future<List<Optional<StoredDocument>>> work = insertRows(conn, batch, () -> {
