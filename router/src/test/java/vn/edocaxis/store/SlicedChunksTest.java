@@ -86,6 +86,20 @@ class SlicedChunksTest {
                 .isEqualTo(1);
     }
 
+    /** V12: analyzing the chunk table samples 300 rows, and no package bytes. */
+    @Test
+    void analyzingChunksSamplesLittleAndNoBytes() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            store("analyzed-" + i, bytes(20_001 + i));
+        }
+        store.db().execute("analyze document_chunk");
+        assertThat(store.db().number("select count(*) from pg_stats where tablename = 'document_chunk' and attname = 'data'")).isZero();
+        assertThat(store.db().number("select count(*) from pg_stats where tablename = 'document_chunk'"
+                + " and attname in ('document_id', 'seq')")).isEqualTo(2);
+        assertThat(store.db().number("select max(attstattarget) from pg_attribute where attrelid = 'document_chunk'::regclass"
+                + " and attnum > 0 and not attisdropped")).isEqualTo(1);
+    }
+
     @Test
     void rangesAcrossSliceBoundariesReadBack() throws Exception {
         byte[] content = bytes(3 * DocumentRepository.SLICE_BYTES + 17);
