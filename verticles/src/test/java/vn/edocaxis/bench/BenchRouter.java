@@ -84,6 +84,7 @@ final class BenchRouter implements AutoCloseable {
                 for (String l; (l = out.readLine()) != null; ) {
                     writer.write(l);
                     writer.newLine();
+                    writer.flush(); // a daemon thread: nothing flushes at exit (the log stayed empty)
                 }
             } catch (IOException ignored) {
                 // the process ended
