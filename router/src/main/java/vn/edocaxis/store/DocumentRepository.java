@@ -40,11 +40,6 @@ public final class DocumentRepository {
     private final Pool uploadPool;
     private final Pool batchPool;
 
-    /** As {@link #DocumentRepository(Pool, Pool, Pool)} with the batch transactions on {@code pool}. */
-    public DocumentRepository(Pool pool, Pool uploadPool) {
-        this(pool, uploadPool, pool);
-    }
-
     /**
      * @param pool       short transactions and reads
      * @param uploadPool connections held by large uploads for their duration; its size caps how many run at once

@@ -25,7 +25,7 @@ class GroupCommitterTest {
     @BeforeAll
     static void start() {
         store = StoreFixture.start(StoreFixture.ONE_SYSTEM_TWO_UNITS);
-        documents = new DocumentRepository(store.pool(), store.pool());
+        documents = new DocumentRepository(store.pool(), store.pool(), store.pool());
     }
 
     @AfterAll

@@ -42,7 +42,7 @@ class StatsRepositoryTest {
         PgConnectOptions connect = PgConnectOptions.fromUri(db.url()).setUser(db.user());
         pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(connect).using(vertx).build();
         // ten documents from A01, each to three units: thirty deliveries
-        GroupCommitter committer = new GroupCommitter(new DocumentRepository(pool, pool), vertx.getOrCreateContext(),
+        GroupCommitter committer = new GroupCommitter(new DocumentRepository(pool, pool, pool), vertx.getOrCreateContext(),
                 GroupCommitter.Limits.DEFAULT);
         for (int i = 0; i < 10; i++) {
             byte[] bytes = ("<edXML>stats-" + i + "</edXML>").getBytes();
