@@ -173,8 +173,13 @@ public final class RouterApplication implements AutoCloseable {
                             Label.CLIENT_NAME, Label.NAMESPACE))
                     // raw TCP metrics of the database connections add nothing to the pool and SQL client metrics
                     .setDisabledMetricsCategories(Set.of(MetricsDomain.NET_CLIENT.toCategory(), MetricsDomain.EVENT_BUS.toCategory()));
-            vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(metricsOptions))
+            vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(metricsOptions).setPreferNativeTransport(true))
                     .withMetrics(new MicrometerMetricsFactory(metrics)).build();
+            if (vertx.isNativeTransportEnabled()) {
+                LOG.info("network transport: native (epoll)");
+            } else {
+                LOG.warn("network transport: Java NIO, the native one is unavailable: {}", String.valueOf(vertx.unavailableNativeTransportCause()));
+            }
 
             // No connection-wait timer (connectionTimeout 0): in Vert.x SQL client 5.0.10 the timer of a
             // waiter already served can still fire ("Promise already completed" in
@@ -349,7 +354,9 @@ public final class RouterApplication implements AutoCloseable {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        if (root instanceof BindException) {
+        // the JDK's exception with NIO, Netty's with the native transport
+        if (root instanceof BindException
+                || root instanceof io.netty.channel.unix.Errors.NativeIoException && String.valueOf(root.getMessage()).startsWith("bind(")) {
             return new ConfigError(server + ".port " + port + " is already in use or cannot be bound: " + root.getMessage());
         }
         return cause;

@@ -54,6 +54,9 @@ class StartupTest {
             assertThat(sent.statusCode()).as(sent.bodyAsString()).isEqualTo(201);
             documentId = sent.bodyAsJsonObject().getString("documentId");
             assertThat(committerThreads(1)).as("the group committer's event loop").isEqualTo(1);
+            if (System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64")) {
+                assertThat(app.vertx().isNativeTransportEnabled()).as("the epoll transport, on Linux x86_64").isTrue();
+            }
         }
         assertThat(committerThreads(0)).as("stopped with the router").isZero();
         // the version the build says it embeds is the one that made the data directory
