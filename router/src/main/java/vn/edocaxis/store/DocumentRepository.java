@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import vn.edocaxis.edxml.PackageKind;
 import vn.edocaxis.error.ErrorCode;
@@ -76,7 +78,8 @@ public final class DocumentRepository {
     }
 
     /**
-     * Commits many one-chunk packages in one transaction, in two round trips whatever their number
+     * Commits many one-chunk packages in one transaction, in one round trip whatever their number
+     * (two when the batch holds a revoke)
      * (see {@link #insertRows}). Each result is the stored document, or empty when the document
      * conflicted with an earlier one (see {@link #resolveConflict}); the others are committed
      * regardless. The COMMIT goes out in the same flight as the statements before it: one that
@@ -85,13 +88,15 @@ public final class DocumentRepository {
      */
     public Future<List<Optional<StoredDocument>>> insertBatch(List<Pending> pending) {
         List<Pending> batch = pending.stream().map(Pending::sliced).toList();
+        boolean revokes = batch.stream().anyMatch(p -> isRevoke(p.document()));
         return batchPool.withConnection(conn -> {
             Future<?> begin = conn.query("BEGIN").execute();
             boolean[] commitSent = {false};
-            Future<List<Optional<StoredDocument>>> work = insertRows(conn, batch, () -> {
+            Supplier<Future<?>> commit = () -> {
                 commitSent[0] = true;
                 return conn.query("COMMIT").execute();
-            });
+            };
+            Future<List<Optional<StoredDocument>>> work = revokes ? insertRows(conn, batch, commit) : insertAtOnce(conn, batch, commit);
             return Future.join(begin, work).map(v -> work.result())
                     .recover(failure -> commitSent[0] ? Future.failedFuture(failure)
                             : conn.query("ROLLBACK").execute().transform(rolledBack -> Future.failedFuture(failure)));
@@ -113,15 +118,14 @@ public final class DocumentRepository {
             for (Row row : inserted) {
                 committed.put(row.getUUID("id"), row.getOffsetDateTime("received_at").toInstant());
             }
-            Future<?> chunks = insertChunks(conn, batch, committed);
+            Future<?> chunks = insertChunks(conn, batch, committed::containsKey, Sql.INSERT_CHUNKS);
             List<NewDocument> stored = documents.stream().filter(d -> committed.containsKey(d.id())).toList();
-            Future<Void> statuses = applyStatuses(conn, stored);
+            Future<Void> statuses = applyStatuses(conn, stored, false);
             Map<UUID, List<Long>> withdrawn = new HashMap<>();
             // without revokes in the batch, withdraw() is complete already and the rest goes out at once
             return withdraw(conn, stored, withdrawn).compose(recipients -> {
-                Future<Map<UUID, List<StoredDocument.Delivery>>> deliveries = stored.isEmpty()
-                        ? Future.succeededFuture(Map.of())
-                        : insertDeliveries(conn, recipients, committed, audit(stored, withdrawn));
+                Future<RowSet<Row>> deliveries = stored.isEmpty() ? Future.succeededFuture(null)
+                        : insertDeliveries(conn, recipients, audit(stored, withdrawn), Sql.INSERT_DELIVERIES);
                 return Future.join(List.of(chunks, statuses, deliveries, end.get()))
                         .map(v -> results(documents, committed, deliveries.result()));
             });
@@ -129,15 +133,42 @@ public final class DocumentRepository {
     }
 
     /**
-     * The chunks of the packages that were stored ({@code committed}), in one statement: a sliced
+     * The same rows as {@link #insertRows} in one pipelined flight ending with {@code end}, for a
+     * batch without revokes: the statements after the documents' write only the rows of documents
+     * this transaction inserted (a document that conflicted, even on its id, is not one of them),
+     * so none waits for the documents' answer. The transaction ends without this node's
+     * event loop in between. A conflicting document's recipients may get a notification with
+     * nothing new behind it.
+     */
+    private static Future<List<Optional<StoredDocument>>> insertAtOnce(SqlConnection conn, List<Pending> batch, Supplier<Future<?>> end) {
+        List<NewDocument> documents = batch.stream().map(Pending::document).toList();
+        Future<RowSet<Row>> inserted = conn.preparedQuery(Sql.INSERT_DOCUMENTS).execute(documentColumns(documents));
+        Future<?> chunks = insertChunks(conn, batch, id -> true, Sql.INSERT_CHUNKS_OF_STORED);
+        Future<Void> statuses = applyStatuses(conn, documents, true);
+        Future<RowSet<Row>> deliveries = insertDeliveries(conn, documents, audit(documents, Map.of()), Sql.INSERT_DELIVERIES_OF_STORED);
+        return Future.join(List.of(inserted, chunks, statuses, deliveries, end.get())).map(v -> {
+            Map<UUID, Instant> committed = new HashMap<>();
+            for (Row row : inserted.result()) {
+                committed.put(row.getUUID("id"), row.getOffsetDateTime("received_at").toInstant());
+            }
+            return results(documents, committed, deliveries.result());
+        });
+    }
+
+    private static boolean isRevoke(NewDocument d) {
+        return d.revokes() && d.originalId() != null;
+    }
+
+    /**
+     * The chunks of the packages that were stored ({@code stored}), in one statement: a sliced
      * package's slices, or a package's last chunk.
      */
-    private static Future<?> insertChunks(SqlConnection conn, List<Pending> batch, Map<UUID, Instant> committed) {
+    private static Future<?> insertChunks(SqlConnection conn, List<Pending> batch, Predicate<UUID> stored, String sql) {
         List<UUID> chunkDocs = new ArrayList<>();
         List<Integer> chunkSeqs = new ArrayList<>();
         List<Buffer> chunkData = new ArrayList<>();
         for (Pending p : batch) {
-            if (p.chunk() != null && committed.containsKey(p.document().id())) {
+            if (p.chunk() != null && stored.test(p.document().id())) {
                 // the buffer cut at the document's chunk size: the slices of a sliced package, else one chunk
                 int size = p.document().chunkBytes();
                 int pieces = Math.max(1, (p.chunk().length() + size - 1) / size);
@@ -149,12 +180,26 @@ public final class DocumentRepository {
             }
         }
         return chunkDocs.isEmpty() ? Future.succeededFuture()
-                : conn.preparedQuery(Sql.INSERT_CHUNKS).execute(Tuple.of(chunkDocs.toArray(new UUID[0]),
+                : conn.preparedQuery(sql).execute(Tuple.of(chunkDocs.toArray(new UUID[0]),
                         chunkSeqs.toArray(new Integer[0]), chunkData.toArray(new Buffer[0])));
     }
 
+    /**
+     * Each document's outcome: stored (with its deliveries, sorted by id, and its commit time: the
+     * last of its row's and its deliveries' creation), or empty when it conflicted.
+     */
     private static List<Optional<StoredDocument>> results(List<NewDocument> documents, Map<UUID, Instant> committed,
-                                                          Map<UUID, List<StoredDocument.Delivery>> deliveries) {
+                                                          RowSet<Row> deliveryRows) {
+        Map<UUID, List<StoredDocument.Delivery>> deliveries = new HashMap<>();
+        if (deliveryRows != null) {
+            for (Row row : deliveryRows) {
+                deliveries.computeIfAbsent(row.getUUID("document_id"), k -> new ArrayList<>())
+                        .add(new StoredDocument.Delivery(row.getLong("id"), row.getString("unit_code")));
+                committed.merge(row.getUUID("document_id"), row.getOffsetDateTime("created_at").toInstant(),
+                        (a, b) -> a.isAfter(b) ? a : b);
+            }
+            deliveries.values().forEach(list -> list.sort((a, b) -> Long.compare(a.id(), b.id())));
+        }
         List<Optional<StoredDocument>> results = new ArrayList<>(documents.size());
         for (NewDocument d : documents) {
             Instant at = committed.get(d.id());
@@ -169,14 +214,14 @@ public final class DocumentRepository {
      * recipients that did. Returns the documents with the recipients they are delivered to.
      */
     private static Future<List<NewDocument>> withdraw(SqlConnection conn, List<NewDocument> stored, Map<UUID, List<Long>> withdrawn) {
-        List<NewDocument> revokes = stored.stream().filter(d -> d.revokes() && d.originalId() != null).toList();
+        List<NewDocument> revokes = stored.stream().filter(DocumentRepository::isRevoke).toList();
         if (revokes.isEmpty()) {
             return Future.succeededFuture(stored);
         }
         List<Tuple> params = revokes.stream().map(d -> Tuple.of(d.originalId(), d.id())).toList();
         return conn.preparedQuery(Sql.WITHDRAW_UNDOWNLOADED).executeBatch(params).map(rows -> {
             Map<UUID, Set<String>> units = new HashMap<>();
-            io.vertx.sqlclient.RowSet<Row> current = rows;
+            RowSet<Row> current = rows;
             for (NewDocument revoke : revokes) {
                 for (Row row : current) {
                     units.computeIfAbsent(revoke.id(), k -> new TreeSet<>()).add(row.getString("unit_code"));
@@ -193,13 +238,18 @@ public final class DocumentRepository {
         });
     }
 
-    private static Future<Void> applyStatuses(SqlConnection conn, List<NewDocument> stored) {
-        List<Tuple> params = stored.stream()
+    /**
+     * The effects of the status messages among {@code documents} on their deliveries, in order;
+     * {@code ifStored}: only of those found stored in the transaction.
+     */
+    private static Future<Void> applyStatuses(SqlConnection conn, List<NewDocument> documents, boolean ifStored) {
+        List<Tuple> params = documents.stream()
                 .filter(d -> d.kind() == PackageKind.STATUS && d.responseForId() != null && d.statusRecipient() != null)
-                .map(d -> Tuple.of(d.responseForId(), d.statusRecipient(), d.statusCode()))
+                .map(d -> ifStored ? Tuple.of(d.responseForId(), d.statusRecipient(), d.statusCode(), d.id())
+                        : Tuple.of(d.responseForId(), d.statusRecipient(), d.statusCode()))
                 .toList();
         return params.isEmpty() ? Future.succeededFuture()
-                : conn.preparedQuery(Sql.APPLY_STATUS).executeBatch(params).mapEmpty();
+                : conn.preparedQuery(ifStored ? Sql.APPLY_STATUS_IF_STORED : Sql.APPLY_STATUS).executeBatch(params).mapEmpty();
     }
 
     /**
@@ -236,13 +286,12 @@ public final class DocumentRepository {
     }
 
     /**
-     * Takes the delivery-id lock and inserts the deliveries with the audit lines, and notifies the
-     * recipients' systems: three statements sent without waiting for each other's answers.
-     * {@code committed} gets each document's commit time (its deliveries' creation).
+     * Takes the delivery-id lock and inserts the deliveries with the audit lines ({@code sql}: one
+     * of the two forms of {@link Sql#INSERT_DELIVERIES}), and notifies the recipients' systems:
+     * three statements sent without waiting for each other's answers. Returns the deliveries.
      */
-    private static Future<Map<UUID, List<StoredDocument.Delivery>>> insertDeliveries(SqlConnection conn, List<NewDocument> documents,
-                                                                                    Map<UUID, Instant> committed,
-                                                                                    List<DocumentAudit> audit) {
+    private static Future<RowSet<Row>> insertDeliveries(SqlConnection conn, List<NewDocument> documents,
+                                                        List<DocumentAudit> audit, String sql) {
         List<UUID> docs = new ArrayList<>();
         List<String> units = new ArrayList<>();
         List<String> systems = new ArrayList<>();
@@ -270,22 +319,12 @@ public final class DocumentRepository {
             details[i] = e.details();
         }
         Future<?> lock = docs.isEmpty() ? Future.succeededFuture() : conn.query(Sql.LOCK_DELIVERY_IDS).execute();
-        Future<io.vertx.sqlclient.RowSet<Row>> inserted = conn.preparedQuery(Sql.INSERT_DELIVERIES).execute(Tuple.of(
+        Future<RowSet<Row>> inserted = conn.preparedQuery(sql).execute(Tuple.of(
                 docs.toArray(new UUID[0]), units.toArray(new String[0]), systems.toArray(new String[0]),
                 auditDocs, actors, actions, subjects, details));
         Future<?> notify = notified.isEmpty() ? Future.succeededFuture()
                 : conn.preparedQuery(Sql.NOTIFY_DELIVERIES).execute(Tuple.of(Notifications.payloads(notified)));
-        return Future.all(lock, inserted, notify).map(v -> {
-            Map<UUID, List<StoredDocument.Delivery>> byDocument = new HashMap<>();
-            for (Row row : inserted.result()) {
-                byDocument.computeIfAbsent(row.getUUID("document_id"), k -> new ArrayList<>())
-                        .add(new StoredDocument.Delivery(row.getLong("id"), row.getString("unit_code")));
-                committed.merge(row.getUUID("document_id"), row.getOffsetDateTime("created_at").toInstant(),
-                        (a, b) -> a.isAfter(b) ? a : b);
-            }
-            byDocument.values().forEach(list -> list.sort((a, b) -> Long.compare(a.id(), b.id())));
-            return byDocument;
-        });
+        return Future.all(lock, inserted, notify).map(v -> inserted.result());
     }
 
     private static Tuple documentColumns(List<NewDocument> documents) {

@@ -85,6 +85,19 @@ final class Sql {
     static final String INSERT_CHUNKS =
             "insert into document_chunk (document_id, seq, data) select * from unnest($1::uuid[], $2::int4[], $3::bytea[])";
 
+    // True when the document of id `column` was inserted by this transaction, i.e. its insert did
+    // not conflict (a row with that id from before, e.g. a batch retried after its outcome was
+    // lost, does not count: its xmin is another transaction's).
+    private static String insertedHere(String column) {
+        return "exists (select 1 from document m where m.id = " + column + " and m.xmin = pg_current_xact_id()::xid)";
+    }
+
+    // The same, skipping the chunks of documents this transaction did not insert (their insert
+    // conflicted, earlier in the same transaction).
+    static final String INSERT_CHUNKS_OF_STORED =
+            "insert into document_chunk (document_id, seq, data) select c.d, c.s, c.b"
+                    + " from unnest($1::uuid[], $2::int4[], $3::bytea[]) as c(d, s, b) where " + insertedHere("c.d");
+
     // Taken just before delivery ids are drawn and held until commit, on every node: delivery ids
     // then follow commit order, so "deliveries after id N" (event stream replay, inbox cursor)
     // never skips one that committed late.
@@ -96,22 +109,33 @@ final class Sql {
     // joins stand in for foreign keys (V6): a unit or system that does not exist is a null in a
     // not-null column, an error that aborts the transaction (the COMMIT that follows in the same
     // flight then rolls back), as a foreign key violation did.
-    static final String INSERT_DELIVERIES =
-            "with ins as (insert into delivery (document_id, unit_code, system_id, next_attempt_at, created_at)"
-                    + "   select r.d, un.code, cs.id, case when cs.push_url is not null then now() end, clock_timestamp()"
-                    + "   from unnest($1::uuid[], $2::text[], $3::text[]) with ordinality as r(d, u, s, n)"
-                    + "   left join connected_system cs on cs.id = r.s left join unit un on un.code = r.u order by r.n"
-                    + "   returning id, document_id, unit_code, system_id, created_at),"
-                    + " per_document as (select document_id,"
-                    + "   jsonb_agg(jsonb_build_object('id', id, 'unit', unit_code) order by id) as deliveries"
-                    + "   from ins group by document_id),"
-                    + " log as (insert into audit_log (actor, action, subject, details)"
-                    + "   select a.actor, a.action, a.subject, case when a.doc is null then a.details"
-                    + "     else a.details || jsonb_build_object('deliveries', coalesce(p.deliveries, '[]'::jsonb)) end"
-                    + "   from unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::jsonb[]) with ordinality"
-                    + "     as a(doc, actor, action, subject, details, n)"
-                    + "   left join per_document p on p.document_id = a.doc order by a.n)"
-                    + " select id, document_id, unit_code, system_id, created_at from ins";
+    static final String INSERT_DELIVERIES = insertDeliveries(false);
+
+    // The same, skipping the deliveries and audit lines of documents this transaction did not
+    // insert (their insert conflicted, earlier in the same transaction).
+    static final String INSERT_DELIVERIES_OF_STORED = insertDeliveries(true);
+
+    private static String insertDeliveries(boolean ofStored) {
+        return "with ins as (insert into delivery (document_id, unit_code, system_id, next_attempt_at, created_at)"
+                + "   select r.d, un.code, cs.id, case when cs.push_url is not null then now() end, clock_timestamp()"
+                + "   from unnest($1::uuid[], $2::text[], $3::text[]) with ordinality as r(d, u, s, n)"
+                + "   left join connected_system cs on cs.id = r.s left join unit un on un.code = r.u"
+                + (ofStored ? "   where " + insertedHere("r.d") : "")
+                + "   order by r.n"
+                + "   returning id, document_id, unit_code, system_id, created_at),"
+                + " per_document as (select document_id,"
+                + "   jsonb_agg(jsonb_build_object('id', id, 'unit', unit_code) order by id) as deliveries"
+                + "   from ins group by document_id),"
+                + " log as (insert into audit_log (actor, action, subject, details)"
+                + "   select a.actor, a.action, a.subject, case when a.doc is null then a.details"
+                + "     else a.details || jsonb_build_object('deliveries', coalesce(p.deliveries, '[]'::jsonb)) end"
+                + "   from unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::jsonb[]) with ordinality"
+                + "     as a(doc, actor, action, subject, details, n)"
+                + "   left join per_document p on p.document_id = a.doc"
+                + (ofStored ? "   where a.doc is null or " + insertedHere("a.doc") : "")
+                + "   order by a.n)"
+                + " select id, document_id, unit_code, system_id, created_at from ins";
+    }
 
     // A revoke withdraws the original's deliveries nobody downloaded yet; their units get no revoke.
     static final String WITHDRAW_UNDOWNLOADED =
@@ -132,6 +156,10 @@ final class Sql {
                     + " takeback = case $3 when '13' then 'requested' when '15' then 'agreed' when '16' then 'refused' else takeback end,"
                     + " takeback_at = case when $3 in ('13', '15', '16') then now() else takeback_at end"
                     + " where document_id = $1 and unit_code = $2";
+
+    // The same, when this transaction inserted the status message ($4): its insert did not conflict.
+    static final String APPLY_STATUS_IF_STORED =
+            APPLY_STATUS + " and " + insertedHere("$4::uuid");
 
     static final String AUDIT =
             "insert into audit_log (actor, action, subject, details)"

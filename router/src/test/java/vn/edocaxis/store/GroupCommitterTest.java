@@ -193,6 +193,35 @@ class GroupCommitterTest {
     }
 
     @Test
+    void aStatusThatConflictsInABatchChangesNoDelivery() throws Exception {
+        NewDocument original = document("status-target", "000.00.00.A02");
+        assertThat(await(documents.insertBatch(List.of(new DocumentRepository.Pending(original, Buffer.buffer("<edXML>status-target</edXML>"))))))
+                .allMatch(Optional::isPresent);
+        byte[] bytes = "<edXML>status 03</edXML>".getBytes();
+        assertThat(await(documents.insertBatch(List.of(new DocumentRepository.Pending(status(original, "03", bytes), Buffer.buffer(bytes))))))
+                .allMatch(Optional::isPresent);
+        String when = "select (extract(epoch from business_status_at) * 1000000)::bigint from delivery where document_id = '"
+                + original.id() + "' and business_status = '03'";
+        long first = store.db().number(when);
+        Thread.sleep(5);
+        // the same status again (under a new id: a conflict on status_exact), in a batch with a new document
+        List<Optional<StoredDocument>> results = await(documents.insertBatch(List.of(
+                new DocumentRepository.Pending(status(original, "03", bytes), Buffer.buffer(bytes)),
+                new DocumentRepository.Pending(document("status-other", "000.00.00.A02"), Buffer.buffer("<edXML>status-other</edXML>")))));
+        assertThat(results.get(0)).isEmpty();
+        assertThat(results.get(1)).isPresent();
+        assertThat(store.db().number(when)).as("the replayed status moved the delivery's status time").isEqualTo(first);
+        assertThat(store.db().number("select count(*) from document where kind = 'status' and response_for_id = '" + original.id() + "'"))
+                .isEqualTo(1);
+    }
+
+    static NewDocument status(NewDocument about, String code, byte[] bytes) throws Exception {
+        return new NewDocument(Ids.timeOrdered(), PackageKind.STATUS, "s1", "000.00.00.A02", null, about.id(), code, null, null,
+                bytes.length, MessageDigest.getInstance("SHA-256").digest(bytes), 1, List.of(new Recipient("000.00.00.A01", "s1")),
+                SignatureRecord.ABSENT, true, "CN=s1", 262144, null, false, "000.00.00.A02", null);
+    }
+
+    @Test
     void aBatchWhoseCommitFailsIsNotAcknowledgedAndStoresNothing() throws Exception {
         // a check PostgreSQL makes only at commit, after every statement of the batch succeeded
         store.db().execute("create function refuse_at_commit() returns trigger language plpgsql as"
