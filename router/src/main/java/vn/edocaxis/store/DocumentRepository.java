@@ -79,10 +79,9 @@ public final class DocumentRepository {
 
     /**
      * Commits many one-chunk packages in one transaction, in one round trip whatever their number
-     * (two when the batch holds a revoke)
-     * (see {@link #insertRows}). Each result is the stored document, or empty when the document
-     * conflicted with an earlier one (see {@link #resolveConflict}); the others are committed
-     * regardless. The COMMIT goes out in the same flight as the statements before it: one that
+     * ({@link #insertAtOnce}; two when the batch holds a revoke, {@link #insertRows}). Each result
+     * is the stored document, or empty when the document conflicted with an earlier one (see
+     * {@link #resolveConflict}); the others are committed regardless. The COMMIT goes out in the same flight as the statements before it: one that
      * fails aborts the transaction and turns the COMMIT into a rollback, and its failure fails the
      * batch; a failure before the COMMIT was sent is rolled back here.
      */
