@@ -75,7 +75,8 @@ public final class IntakeBench {
     }
 
     private final Settings s;
-    private final Vertx vertx = Vertx.vertx();
+    // the epoll transport, like the router's: the generator shares the machine's two cores with it
+    private final Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
     private final List<HttpClient> clients = new ArrayList<>();
     private BenchRouter router;
     private DiskProbe disk;
@@ -141,9 +142,9 @@ public final class IntakeBench {
 
             System.out.println();
             System.out.println("== edoc-axis intake benchmark ==");
-            System.out.printf("machine: %d cores, %s; router heap %s; load generator in the same machine%n",
+            System.out.printf("machine: %d cores, %s; router heap %s; load generator in the same machine (%s transport)%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-                    s.routerHeap());
+                    s.routerHeap(), vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
             System.out.println("kernel writeback: " + kernelWriteback());
             if (s.serverNice() != 0) {
                 System.out.printf("server side (router and its embedded PostgreSQL) at nice %d, clients (load generator, pgbench)"
