@@ -198,8 +198,8 @@ public final class RouterApplication implements AutoCloseable {
             RegistryService registry = new RegistryService(registryRepository, registryCache);
             // The group committer runs on an event loop of its own, and so do the connections of its
             // batch transactions (a pool's connections live on the event loop that opened them): a
-            // batch waits for no parsing or TLS work of the API's event loops before, between and
-            // after its two flights (docs/BENCHMARKS.md, runs T1-T6).
+            // batch waits for no parsing or TLS work of the API's event loops before or after its
+            // flight (docs/BENCHMARKS.md, runs T1-T6, when a batch still took two).
             commitLoop = eventLoop(vertx, "edoc-group-commit");
             Context commitContext = ((VertxInternal) vertx).contextBuilder().withEventLoop(commitLoop.next()).build();
             Pool batchPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.storage().batchMaxInFlight())

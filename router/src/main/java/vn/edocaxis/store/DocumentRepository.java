@@ -113,10 +113,7 @@ public final class DocumentRepository {
                                                                      Supplier<Future<?>> end) {
         List<NewDocument> documents = batch.stream().map(Pending::document).toList();
         return conn.preparedQuery(Sql.INSERT_DOCUMENTS).execute(documentColumns(documents)).compose(inserted -> {
-            Map<UUID, Instant> committed = new HashMap<>();
-            for (Row row : inserted) {
-                committed.put(row.getUUID("id"), row.getOffsetDateTime("received_at").toInstant());
-            }
+            Map<UUID, Instant> committed = receivedAt(inserted);
             Future<?> chunks = insertChunks(conn, batch, committed::containsKey, Sql.INSERT_CHUNKS);
             List<NewDocument> stored = documents.stream().filter(d -> committed.containsKey(d.id())).toList();
             Future<Void> statuses = applyStatuses(conn, stored, false);
@@ -145,13 +142,17 @@ public final class DocumentRepository {
         Future<?> chunks = insertChunks(conn, batch, id -> true, Sql.INSERT_CHUNKS_OF_STORED);
         Future<Void> statuses = applyStatuses(conn, documents, true);
         Future<RowSet<Row>> deliveries = insertDeliveries(conn, documents, audit(documents, Map.of()), Sql.INSERT_DELIVERIES_OF_STORED);
-        return Future.join(List.of(inserted, chunks, statuses, deliveries, end.get())).map(v -> {
-            Map<UUID, Instant> committed = new HashMap<>();
-            for (Row row : inserted.result()) {
-                committed.put(row.getUUID("id"), row.getOffsetDateTime("received_at").toInstant());
-            }
-            return results(documents, committed, deliveries.result());
-        });
+        return Future.join(List.of(inserted, chunks, statuses, deliveries, end.get()))
+                .map(v -> results(documents, receivedAt(inserted.result()), deliveries.result()));
+    }
+
+    /** The documents the insert stored (the others conflicted), with their row's time. */
+    private static Map<UUID, Instant> receivedAt(RowSet<Row> inserted) {
+        Map<UUID, Instant> stored = new HashMap<>();
+        for (Row row : inserted) {
+            stored.put(row.getUUID("id"), row.getOffsetDateTime("received_at").toInstant());
+        }
+        return stored;
     }
 
     private static boolean isRevoke(NewDocument d) {
