@@ -23,6 +23,7 @@ public enum ErrorCode {
     INVALID_JSON(400, "the request body is not valid JSON of the expected shape"),
     UPLOAD_INCOMPLETE(400, "the client stopped sending before the body was complete"),
     DIGEST_MISMATCH(400, "the body does not hash to the digest the client declared for it"),
+    UNSUPPORTED_CONTENT_ENCODING(415, "request bodies are accepted without a content coding (no gzip, deflate, br)"),
 
     // XML well-formedness and hostile input
     XML_MALFORMED(400, "the package is not well-formed XML"),

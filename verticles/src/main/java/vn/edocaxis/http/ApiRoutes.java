@@ -3,8 +3,10 @@ package vn.edocaxis.http;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
 import vn.edocaxis.config.RouterConfig;
 import vn.edocaxis.error.ErrorCode;
 import vn.edocaxis.error.RouterException;
@@ -43,6 +45,7 @@ public final class ApiRoutes {
         Handler<RoutingContext> smallBody = SmallBody.handler(SMALL_BODY_LIMIT);
 
         router.route().handler(new IdentityHandler(resolver, registry.registry()));
+        router.route().handler(ApiRoutes::identityCodingOnly);
 
         router.post("/v1/documents").handler(documents::submit);
         router.get("/v1/inbox").handler(inbox::inbox);
@@ -83,5 +86,25 @@ public final class ApiRoutes {
         router.errorHandler(405, ctx -> failures.respond(ctx,
                 new RouterException(ErrorCode.METHOD_NOT_ALLOWED, ctx.request().method() + " is not allowed on " + ctx.request().path())));
         return router;
+    }
+
+    /**
+     * Bodies are read as sent: a package's bytes are what is hashed, verified and stored. A body
+     * declared gzip, deflate, br or any other coding is refused before it is read, rather than
+     * parsed as if it were not encoded (or stored so, where the bytes happen to parse).
+     */
+    static void identityCodingOnly(RoutingContext ctx) {
+        for (String value : ctx.request().headers().getAll(HttpHeaders.CONTENT_ENCODING)) {
+            for (String coding : value.split(",")) {
+                String name = coding.trim();
+                if (!name.isEmpty() && !name.equalsIgnoreCase("identity")) {
+                    ctx.fail(new RouterException(ErrorCode.UNSUPPORTED_CONTENT_ENCODING,
+                            "Content-Encoding " + name + " is not accepted: send the body as it is, without a content coding",
+                            Map.of("contentEncoding", name)));
+                    return;
+                }
+            }
+        }
+        ctx.next();
     }
 }

@@ -346,6 +346,34 @@ class SubmitRefusalsTest {
     }
 
     @Test
+    void contentCodedBodiesAreRefusedBeforeTheyAreRead() throws Exception {
+        byte[] body = doc("000.00.00.G22", "000.00.00.H41");
+        java.io.ByteArrayOutputStream gzipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gzipped)) {
+            out.write(body);
+        }
+        HttpResponse<Buffer> gzip = await(router.as("vpcp").post("/v1/documents").putHeader("Content-Type", "application/xml")
+                .putHeader("Content-Encoding", "gzip").sendBuffer(Buffer.buffer(gzipped.toByteArray())));
+        assertRefused(gzip, 415, "UNSUPPORTED_CONTENT_ENCODING");
+        assertThat(gzip.bodyAsJsonObject().getJsonObject("details").getString("contentEncoding")).isEqualTo("gzip");
+        // plain bytes that parse, declared encoded: not stored as if the header were absent
+        assertRefused(await(router.as("vpcp").post("/v1/documents").putHeader("Content-Type", "application/xml")
+                .putHeader("Content-Encoding", "br").sendBuffer(Buffer.buffer(body))), 415, "UNSUPPORTED_CONTENT_ENCODING");
+        assertRefused(await(router.as("vpcp").post("/v1/documents").putHeader("Content-Type", "application/xml")
+                .putHeader("Content-Encoding", "identity, deflate").sendBuffer(Buffer.buffer(body))), 415,
+                "UNSUPPORTED_CONTENT_ENCODING");
+        // small JSON bodies go through the same check
+        assertRefused(await(router.as("nghean").post("/v1/deliveries/1/ack").putHeader("Content-Type", "application/json")
+                .putHeader("Content-Encoding", "gzip").sendBuffer(Buffer.buffer("{\"result\":\"done\"}"))), 415,
+                "UNSUPPORTED_CONTENT_ENCODING");
+        assertNothingStored();
+
+        HttpResponse<Buffer> identity = await(router.as("vpcp").post("/v1/documents").putHeader("Content-Type", "application/xml")
+                .putHeader("Content-Encoding", "identity").sendBuffer(Buffer.buffer(body)));
+        assertThat(identity.statusCode()).as(identity.bodyAsString()).isEqualTo(201);
+    }
+
+    @Test
     void clientThatDisconnectsMidUploadLeavesNothing() throws Exception {
         // Large enough for several chunks: the upload's transaction is open when the client leaves.
         byte[] big = TestPackages.document("000.00.00.G22", List.of("000.00.00.H41"), "cut-off", new byte[150 * 1024]);

@@ -49,7 +49,7 @@ final class Envelope {
     static int number(ErrorCode code) {
         return switch (code) {
             case EMPTY_BODY, UNSUPPORTED_MEDIA_TYPE, UPLOAD_INCOMPLETE, XML_MALFORMED, XML_ENCODING_UNSUPPORTED,
-                 DIGEST_MISMATCH -> 10;
+                 DIGEST_MISMATCH, UNSUPPORTED_CONTENT_ENCODING -> 10;
             case CERT_NOT_BOUND, SYSTEM_RETIRED, OPERATOR_ONLY, SYSTEM_ONLY, REQUEST_SIGNATURE_INVALID -> 15;
             case RECIPIENT_UNKNOWN -> 18;
             case UNIT_NOT_HOSTED -> 19;
