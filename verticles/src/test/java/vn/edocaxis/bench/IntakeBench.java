@@ -510,23 +510,28 @@ public final class IntakeBench {
         byte[] attachment = new byte[s.attachmentBytes()];
         new java.util.Random(1).nextBytes(attachment);
         String run = Long.toString(System.currentTimeMillis(), 36);
-        List<byte[]> signed = IntStream.range(0, count).parallel().mapToObj(i -> {
-            int sender = i % systems.size();
-            List<String> to = new ArrayList<>(firstUnits);
-            to.remove(sender);
-            byte[] unsigned = TestPackages.document(firstUnits.get(sender), to, "bench-" + run + "-" + i, attachment);
-            return sign.test(i) ? signers.get(sender).sign(unsigned) : unsigned;
-        }).toList();
+        // Signed in parallel a block at a time and copied into 64 MB slabs as each block is done, so
+        // that the generator holds the packages once (plus a block), not twice.
         List<Buffer> packages = new ArrayList<>(count);
         int slab = 64 << 20;
         Buffer current = Buffer.buffer(slab);
-        for (byte[] pkg : signed) {
-            if (current.length() + pkg.length > slab) {
-                current = Buffer.buffer(slab);
+        int block = 4096;
+        for (int from = 0; from < count; from += block) {
+            List<byte[]> signed = IntStream.range(from, Math.min(count, from + block)).parallel().mapToObj(i -> {
+                int sender = i % systems.size();
+                List<String> to = new ArrayList<>(firstUnits);
+                to.remove(sender);
+                byte[] unsigned = TestPackages.document(firstUnits.get(sender), to, "bench-" + run + "-" + i, attachment);
+                return sign.test(i) ? signers.get(sender).sign(unsigned) : unsigned;
+            }).toList();
+            for (byte[] pkg : signed) {
+                if (current.length() + pkg.length > slab) {
+                    current = Buffer.buffer(slab);
+                }
+                int at = current.length();
+                current.appendBytes(pkg);
+                packages.add(current.slice(at, at + pkg.length));
             }
-            int at = current.length();
-            current.appendBytes(pkg);
-            packages.add(current.slice(at, at + pkg.length));
         }
         return packages;
     }
