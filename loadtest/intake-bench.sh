@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The intake benchmark (issue 3): builds the router, starts it as its own process on its embedded
 # PostgreSQL, drives it over mutual TLS and compares with pgbench doing the same work naively.
-# Options (all optional): --docs N --open-docs N --warmup N (then rounds until the router's JIT is
-#                         done) --concurrency N --pgbench-seconds N --attachment BYTES
+# Options (all optional): --docs N (closed loop, 60000) --pairs N (the closed loop in N turns, each
+#                         followed by pgbench flat out for as long; 3) --open-docs N --warmup N (then
+#                         rounds until the router's JIT is done) --concurrency N --attachment BYTES
 #                         --router-heap SIZE --router-options "JVM OPTIONS"
 #                         --open-rate DOCS_PER_S (instead of half the closed loop's rate, to compare runs)
 #                         --open-warmup N (packages sent at the open loop's rate before it is measured; 10000;
@@ -21,8 +22,8 @@ done
 mvn -q -B install -DskipTests
 mvn -q -B -pl verticles test-compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile=target/bench.classpath >/dev/null
-# The generator holds every pre-signed package in memory (~10 KB each: about 0.8 GB for the
-# defaults' 80,000, plus a JIT round's 10,000 while it runs): its heap may grow to half the
+# The generator holds every pre-signed package in memory (~10 KB each: about 1.2 GB for the
+# defaults' 120,000, plus a JIT round's 10,000 while it runs): its heap may grow to half the
 # machine's memory.
 exec java -XX:MaxRAMPercentage=50 -cp "verticles/target/test-classes:verticles/target/classes:$(cat verticles/target/bench.classpath)" \
   vn.edocaxis.bench.IntakeBench --jar verticles/target/edoc-axis.jar "$@"

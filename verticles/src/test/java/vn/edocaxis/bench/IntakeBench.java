@@ -42,21 +42,23 @@ import vn.edocaxis.support.TestPackages;
  * and further rounds until the router's JIT compilers are done ({@link #settleJit}):
  * <ol>
  *   <li>closed loop: {@code concurrency} senders over mutual TLS with keep-alive, each sending its
- *       next package as soon as the previous one is answered: the sustained maximum;</li>
+ *       next package as soon as the previous one is answered: the sustained maximum; in
+ *       {@code --pairs} turns (3), each followed by pgbench on the same PostgreSQL doing the same
+ *       work naively for as long (per document one transaction with one 10 KB row and three
+ *       delivery rows, {@code concurrency} clients, flat out, after a warm-up of its own), so that
+ *       the ratio compares the two at the same moments of a machine whose speed drifts;</li>
  *   <li>open loop at half that rate, after {@code --open-warmup} packages at that rate that are
  *       not measured: latency measured from each request's scheduled time, so a stall is not
  *       hidden by waiting senders (no coordinated omission);</li>
- *   <li>pgbench on the same PostgreSQL doing the same work naively: per document one transaction
- *       with one 10 KB row and three delivery rows, {@code concurrency} clients: flat out, then
- *       at the open loop's rate for as long, its latency also from the scheduled start (what the
- *       database alone does to the tail on this machine).</li>
+ *   <li>pgbench at the open loop's rate for as long, its latency also from the scheduled start
+ *       (what the database alone does to the tail on this machine).</li>
  * </ol>
  * It prints documents/s, latency percentiles, the CPU used by router, database and load
  * generator, and the router's heap.
  */
 public final class IntakeBench {
 
-    record Settings(Path jar, int concurrency, int warmup, int closedDocs, int openDocs, int pgbenchSeconds,
+    record Settings(Path jar, int concurrency, int warmup, int closedDocs, int openDocs, int pairs,
                     int attachmentBytes, String routerHeap, String routerOptions, double openRate, String pgSettings,
                     int openWarmup, int serverNice) {
     }
@@ -64,8 +66,8 @@ public final class IntakeBench {
     public static void main(String[] args) throws Exception {
         Settings s = new Settings(Path.of(arg(args, "--jar", "verticles/target/edoc-axis.jar")),
                 Integer.parseInt(arg(args, "--concurrency", "64")),
-                Integer.parseInt(arg(args, "--warmup", "20000")), Integer.parseInt(arg(args, "--docs", "20000")),
-                Integer.parseInt(arg(args, "--open-docs", "30000")), Integer.parseInt(arg(args, "--pgbench-seconds", "30")),
+                Integer.parseInt(arg(args, "--warmup", "20000")), Integer.parseInt(arg(args, "--docs", "60000")),
+                Integer.parseInt(arg(args, "--open-docs", "30000")), Integer.parseInt(arg(args, "--pairs", "3")),
                 Integer.parseInt(arg(args, "--attachment", "3600")), arg(args, "--router-heap", "512m"),
                 arg(args, "--router-options", ""), Double.parseDouble(arg(args, "--open-rate", "0")),
                 arg(args, "--pg-settings", ""), Integer.parseInt(arg(args, "--open-warmup", "10000")),
@@ -113,9 +115,11 @@ public final class IntakeBench {
                 router.call("operator", "PATCH", "/v1/admin/systems/" + system, new JsonObject().put("signaturePolicy", "verify-if-present"));
                 clients.add(router.client(vertx, system, s.concurrency() / systems.size() + 1));
             }
-            if (s.warmup() % systems.size() != 0 || s.closedDocs() % systems.size() != 0 || s.openWarmup() % systems.size() != 0) {
+            if (s.pairs() < 1 || s.warmup() % systems.size() != 0 || s.closedDocs() % (s.pairs() * systems.size()) != 0
+                    || s.openWarmup() % systems.size() != 0) {
                 // each phase sends its i-th package through system i mod 4, which must be its sender
-                throw new IllegalArgumentException("--warmup, --docs and --open-warmup must be multiples of " + systems.size());
+                throw new IllegalArgumentException("--warmup and --open-warmup must be multiples of " + systems.size()
+                        + ", --docs a multiple of " + systems.size() + " times --pairs");
             }
             int total = s.warmup() + s.closedDocs() + s.openWarmup() + s.openDocs();
             System.out.printf("signing %d packages (RSA-2048/SHA-256, fan-out 3)...%n", total);
@@ -124,7 +128,27 @@ public final class IntakeBench {
 
             closedLoop(packages.subList(0, s.warmup()), "warm-up");
             settleJit(systems);
-            Result closed = closedLoop(packages.subList(s.warmup(), s.warmup() + s.closedDocs()), "closed loop");
+            // The maximum and pgbench's, in turns of equal length: this machine's speed drifts by tens
+            // of percent over minutes, and a ratio of two phases minutes apart measured the drift too.
+            setUpPgbench();
+            // pgbench from empty tables ran faster than later: in run I1, 3,204, 2,795 and 2,396 tx/s in
+            // three turns of 8 s at the same PostgreSQL CPU; the router's figures come after 100,000+
+            // packages of warm-up, so pgbench gets a warm-up too
+            System.out.printf(Locale.ROOT, "pgbench warm-up: %.0f tx/s for %d s, not measured%n",
+                    pgbench(0, PGBENCH_WARMUP_SECONDS), PGBENCH_WARMUP_SECONDS);
+            List<Result> closedTurns = new ArrayList<>();
+            List<double[]> pgbenchTurns = new ArrayList<>(); // {tx/s, seconds}
+            int perTurn = s.closedDocs() / s.pairs();
+            for (int turn = 0; turn < s.pairs(); turn++) {
+                int from = s.warmup() + turn * perTurn;
+                Result r = closedLoop(packages.subList(from, from + perTurn), "closed loop, turn " + (turn + 1) + " of " + s.pairs());
+                closedTurns.add(r);
+                int seconds = Math.max(5, (int) Math.ceil(r.seconds()));
+                pgbenchTurns.add(new double[] {pgbench(turn + 1, seconds), seconds});
+            }
+            Result closed = combine("closed loop", closedTurns);
+            double pgbench = pgbenchTurns.stream().mapToDouble(t -> t[0] * t[1]).sum()
+                    / pgbenchTurns.stream().mapToDouble(t -> t[1]).sum();
             // A fixed open-loop rate makes runs of different code or settings comparable.
             double half = s.openRate() > 0 ? s.openRate() : closed.rate() / 2;
             int openFrom = s.warmup() + s.closedDocs();
@@ -137,7 +161,6 @@ public final class IntakeBench {
                 settleOpenJit(systems, half, w);
             }
             Result open = openLoop(packages.subList(openFrom + s.openWarmup(), total), half, true);
-            double pgbench = pgbench();
             OpenFigures pgbenchOpen = pgbenchOpen(half, s.openDocs() / half);
 
             System.out.println();
@@ -150,19 +173,32 @@ public final class IntakeBench {
                 System.out.printf("server side (router and its embedded PostgreSQL) at nice %d, clients (load generator, pgbench)"
                         + " at this process's: the clients first, as if on other machines%n", s.serverNice());
             }
-            print(closed);
+            for (Result turn : closedTurns) {
+                print(turn);
+            }
+            printCombined(closed, closedTurns.size());
             print(open);
             System.out.printf(Locale.ROOT, "  (from the actual send, generator lag excluded: p50 %.1f  p99 %.1f  p99.9 %.1f ms)%n",
                     serviceTime.getValueAtPercentile(50) / 1000.0, serviceTime.getValueAtPercentile(99) / 1000.0,
                     serviceTime.getValueAtPercentile(99.9) / 1000.0);
             printPerSecond("open loop (started " + openStarted + ")", perSecond);
-            System.out.printf("pgbench naive baseline (%d clients, 1 tx = 1 x 10 KB row + 3 delivery rows): %.0f tx/s%n",
-                    s.concurrency(), pgbench);
+            System.out.printf("pgbench naive baseline (%d clients, 1 tx = 1 x 10 KB row + 3 delivery rows): %.0f tx/s"
+                    + " (%d turns, each right after a turn of the closed loop and as long)%n", s.concurrency(), pgbench, s.pairs());
+            double[] ratios = new double[s.pairs()];
+            for (int turn = 0; turn < s.pairs(); turn++) {
+                ratios[turn] = closedTurns.get(turn).rate() / pgbenchTurns.get(turn)[0];
+                System.out.printf(Locale.ROOT, "  turn %d: router %.0f documents/s in %.1f s, pgbench %.0f tx/s in %.0f s: ratio %.2f%n",
+                        turn + 1, closedTurns.get(turn).rate(), closedTurns.get(turn).seconds(), pgbenchTurns.get(turn)[0],
+                        pgbenchTurns.get(turn)[1], ratios[turn]);
+            }
+            double[] sorted = ratios.clone();
+            java.util.Arrays.sort(sorted);
             System.out.printf(Locale.ROOT, "pgbench naive at the open loop's rate (%.0f tx/s, latency from the scheduled start):"
                             + " p50 %.1f  p99 %.1f  p99.9 %.1f ms%n", half, pgbenchOpen.latency().getValueAtPercentile(50) / 1000.0,
                     pgbenchOpen.latency().getValueAtPercentile(99) / 1000.0, pgbenchOpen.latency().getValueAtPercentile(99.9) / 1000.0);
             printPerSecond("pgbench at that rate,", pgbenchOpen.perSecond());
-            System.out.printf("ratio router/pgbench: %.2f (target >= 1.0)%n", closed.rate() / pgbench);
+            System.out.printf(Locale.ROOT, "ratio router/pgbench: %.2f (target >= 1.0); by turn %.2f to %.2f%n",
+                    closed.rate() / pgbench, sorted[0], sorted[sorted.length - 1]);
             System.out.printf("p99 at %s: %.1f ms (target <= 25 ms at half the maximum)%n",
                     s.openRate() > 0 ? "the fixed open-loop rate" : "half the maximum rate", open.latency().getValueAtPercentile(99) / 1000.0);
         } finally {
@@ -204,6 +240,48 @@ public final class IntakeBench {
         System.out.println("  " + disk.describe(r.startNanos(), r.endNanos()) + "; " + disk.describeDirty(r.startNanos(), r.endNanos()));
     }
 
+    /** The turns of a phase as one: their documents over their time, latencies merged, CPU by time. */
+    static Result combine(String name, List<Result> turns) {
+        Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+        int documents = 0;
+        double seconds = 0;
+        double router = 0;
+        double database = 0;
+        double generator = 0;
+        long heap = 0;
+        long errors = 0;
+        double jit = 0;
+        DbFigures db = new DbFigures(0, 0, 0, 0, 0, 0);
+        for (Result t : turns) {
+            latency.add(t.latency());
+            documents += t.documents();
+            seconds += t.seconds();
+            router += t.routerCpu() * t.seconds();
+            database += t.databaseCpu() * t.seconds();
+            generator += t.generatorCpu() * t.seconds();
+            heap = Math.max(heap, t.heapMaxBytes());
+            errors += t.errors();
+            jit += t.jitMillis();
+            db = db.plus(t.db());
+        }
+        return new Result(name, documents, seconds, latency, router / seconds, database / seconds, generator / seconds, heap,
+                errors, db, "", turns.get(0).startNanos(), turns.get(turns.size() - 1).endNanos(), jit);
+    }
+
+    void printCombined(Result r, int turns) {
+        System.out.printf(Locale.ROOT, "%s, its %d turns together: %d documents in %.1f s = %.0f documents/s (%.0f deliveries/s),"
+                        + " errors %d%n", r.name(), turns, r.documents(), r.seconds(), r.rate(), 3 * r.rate(), r.errors());
+        System.out.printf(Locale.ROOT, "  submit latency ms: p50 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
+                r.latency().getValueAtPercentile(50) / 1000.0, r.latency().getValueAtPercentile(99) / 1000.0,
+                r.latency().getValueAtPercentile(99.9) / 1000.0, r.latency().getMaxValue() / 1000.0);
+        System.out.printf(Locale.ROOT, "  CPU (cores busy): router %.2f, PostgreSQL %.2f, load generator %.2f; router heap max %d MiB;"
+                        + " the router's JIT compiled %.0f ms%n", r.routerCpu(), r.databaseCpu(), r.generatorCpu(),
+                r.heapMaxBytes() >> 20, r.jitMillis());
+        System.out.printf(Locale.ROOT, "  PostgreSQL: WAL %.1f KB per document, commits %d (%.1f documents each)%n",
+                r.db().walBytes() / 1024.0 / r.documents(), r.db().commits(),
+                r.db().commits() == 0 ? 0.0 : (double) r.documents() / r.db().commits());
+    }
+
     /** The router's own latency histograms between two scrapes. */
     static String routerView(String before, String after) {
         String[] submits = {"code=\"201\"", "method=\"POST\""};
@@ -233,6 +311,11 @@ public final class IntakeBench {
 
     /** Counters of the router's PostgreSQL (pg_stat_wal, pg_stat_bgwriter or pg_stat_checkpointer, pg_stat_io, pg_stat_database). */
     record DbFigures(long walBytes, long fullPageImages, long checkpoints, long commits, long walSyncs, double walSyncMillis) {
+        DbFigures plus(DbFigures other) {
+            return new DbFigures(walBytes + other.walBytes, fullPageImages + other.fullPageImages, checkpoints + other.checkpoints,
+                    commits + other.commits, walSyncs + other.walSyncs, walSyncMillis + other.walSyncMillis);
+        }
+
         DbFigures minus(DbFigures before) {
             return new DbFigures(walBytes - before.walBytes, fullPageImages - before.fullPageImages,
                     checkpoints - before.checkpoints, commits - before.commits, walSyncs - before.walSyncs,
@@ -353,6 +436,7 @@ public final class IntakeBench {
     }
 
     static final int OPEN_JIT_MAX_ROUNDS = 6;
+    static final int PGBENCH_WARMUP_SECONDS = 30;
     static final int JIT_MIN_ROUNDS = 8;
     static final int JIT_MAX_ROUNDS = 14;
     static final int JIT_ROUND_DOCS = 10_000;
@@ -554,7 +638,8 @@ public final class IntakeBench {
         return out.toString();
     }
 
-    double pgbench() throws Exception {
+    /** The naive baseline's database on the router's PostgreSQL: its own tables, the same kind of indexes. */
+    void setUpPgbench() throws Exception {
         String url = "postgresql://postgres@127.0.0.1:" + router.dbPort;
         psql(url + "/postgres", "drop database if exists pgbench_baseline");
         psql(url + "/postgres", "create database pgbench_baseline");
@@ -575,7 +660,12 @@ public final class IntakeBench {
                 "INSERT INTO bench_delivery (document_id, unit_code) VALUES (:id, '000.00.00.H41'), (:id, '000.00.00.H14'),"
                         + " (:id, '000.00.00.G17');",
                 "COMMIT;", ""));
-        String output = runPgbench("pgbench", script, url, "-T", Integer.toString(s.pgbenchSeconds()));
+    }
+
+    /** pgbench flat out for {@code seconds}: transactions a second. */
+    double pgbench(int turn, int seconds) throws Exception {
+        String url = "postgresql://postgres@127.0.0.1:" + router.dbPort;
+        String output = runPgbench(turn == 0 ? "pgbench warm-up" : "pgbench, turn " + turn, router.work.resolve("naive.sql"), url, "-T", Integer.toString(seconds));
         return output.lines().filter(l -> l.startsWith("tps")).findFirst()
                 .map(l -> Double.parseDouble(l.replaceAll("^tps = ([0-9.]+).*$", "$1")))
                 .orElseThrow(() -> new IllegalStateException("pgbench failed:\n" + output));
