@@ -24,6 +24,9 @@ public enum ErrorCode {
     UPLOAD_INCOMPLETE(400, "the client stopped sending before the body was complete"),
     DIGEST_MISMATCH(400, "the body does not hash to the digest the client declared for it"),
     UNSUPPORTED_CONTENT_ENCODING(415, "request bodies are accepted without a content coding (no gzip, deflate, br)"),
+    HTTP_MALFORMED(400, "the request could not be read as HTTP"),
+    URI_TOO_LONG(414, "the request line is longer than the server reads"),
+    HEADERS_TOO_LARGE(431, "the request's headers are larger than the server reads"),
 
     // XML well-formedness and hostile input
     XML_MALFORMED(400, "the package is not well-formed XML"),

@@ -72,6 +72,30 @@ public final class FailureHandler implements Handler<RoutingContext> {
         respond(ctx, classify(ctx.failure(), ctx.statusCode()));
     }
 
+    /**
+     * A request Netty could not decode (request line, headers, their framing: two Content-Lengths,
+     * a negative one, a line or headers over the limits) never reaches a route: the native JSON
+     * refusal with the status Vert.x would give it, then the connection is closed, since what
+     * follows on it cannot be framed.
+     */
+    public static void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        RouterException error;
+        if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+            error = new RouterException(ErrorCode.URI_TOO_LONG, "the request line is longer than the server reads");
+        } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+            error = new RouterException(ErrorCode.HEADERS_TOO_LARGE, "the request's headers are larger than the server reads");
+        } else {
+            error = new RouterException(ErrorCode.HTTP_MALFORMED, "the request could not be read as HTTP"
+                    + (cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+        }
+        request.response().setStatusCode(error.code().httpStatus())
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(render(error).encode())
+                .onComplete(done -> request.connection().close());
+    }
+
     void respond(RoutingContext ctx, RouterException error) {
         HttpServerRequest request = ctx.request();
         meters.counter("edoc.refusals", "code", error.code().name(), "api", api).increment();

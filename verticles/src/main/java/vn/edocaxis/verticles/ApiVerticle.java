@@ -8,6 +8,7 @@ import io.vertx.ext.web.Router;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vn.edocaxis.http.FailureHandler;
 
 /**
  * One instance of the mutual-TLS API server; the runtime deploys one per event loop, all sharing
@@ -30,6 +31,7 @@ public final class ApiVerticle extends VerticleBase {
     public Future<?> start() {
         server = vertx.createHttpServer(options)
                 .requestHandler(routes.apply(vertx))
+                .invalidRequestHandler(FailureHandler::invalidRequest)
                 .exceptionHandler(e -> LOG.debug("connection refused or broken: {}", e.toString()));
         return server.listen();
     }

@@ -420,6 +420,49 @@ class SubmitRefusalsTest {
         assertNothingStored();
     }
 
+    @Test
+    void requestsThatCannotBeDecodedAreRefusedInJsonAndTheConnectionClosed() throws Exception {
+        String xml = new String(doc("000.00.00.G22", "000.00.00.H41"), StandardCharsets.UTF_8);
+        int length = xml.getBytes(StandardCharsets.UTF_8).length;
+        String twoLengths = "POST /v1/documents HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/xml\r\nContent-Length: "
+                + length + "\r\nContent-Length: " + (length + 1) + "\r\n\r\n" + xml;
+        assertRawRefusal(rawExchange(twoLengths), 400, "HTTP_MALFORMED");
+        String negative = "POST /v1/documents HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/xml\r\nContent-Length: -5\r\n\r\n";
+        assertRawRefusal(rawExchange(negative), 400, "HTTP_MALFORMED");
+        String longLine = "GET /v1/me?" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        assertRawRefusal(rawExchange(longLine), 414, "URI_TOO_LONG");
+        String bigHeaders = "GET /v1/me HTTP/1.1\r\nHost: localhost\r\nX-Padding: " + "b".repeat(20_000) + "\r\n\r\n";
+        assertRawRefusal(rawExchange(bigHeaders), 431, "HEADERS_TOO_LARGE");
+        assertNothingStored();
+    }
+
+    /** Writes {@code request} on a new mutual-TLS connection as vpcp and reads until the router closes it. */
+    String rawExchange(String request) throws Exception {
+        Path systems = router.pkiDir().resolve(DevPki.SYSTEMS_DIR);
+        NetSocket socket = await(router.clients.createNetClient(new NetClientOptions().setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
+                        .setTrustOptions(new PemTrustOptions().addCertPath(router.pkiDir().resolve(DevPki.CA_CERT).toString()))
+                        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(systems.resolve("vpcp.crt").toString())
+                                .setKeyPath(systems.resolve("vpcp.key").toString())))
+                .connect(router.apiPort(), "localhost"));
+        Buffer received = Buffer.buffer();
+        java.util.concurrent.CompletableFuture<String> closed = new java.util.concurrent.CompletableFuture<>();
+        socket.handler(received::appendBuffer);
+        socket.closeHandler(v -> closed.complete(received.toString(StandardCharsets.UTF_8)));
+        await(socket.write(Buffer.buffer(request)));
+        // the router closes the connection after its answer: a timeout here means it did not
+        return closed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    static void assertRawRefusal(String response, int status, String code) {
+        // HTTP/1.0 when the request line itself could not be read (its version is unknown)
+        assertThat(response).as(response).matches("(?s)HTTP/1\\.[01] " + status + " .*");
+        int body = response.indexOf("\r\n\r\n");
+        assertThat(response.substring(0, body).toLowerCase(java.util.Locale.ROOT)).contains("content-type: application/json");
+        JsonObject json = new JsonObject(response.substring(body + 4));
+        assertThat(json.getString("code")).isEqualTo(code);
+        assertThat(json.getString("message")).isNotBlank();
+    }
+
     /** A response read whole inside the event loop (a body handler set later could miss the data). */
     record Answer(int status, Buffer body) {
         static Future<Answer> of(Future<HttpClientResponse> response) {

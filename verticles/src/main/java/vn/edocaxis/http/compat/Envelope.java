@@ -72,6 +72,7 @@ final class Envelope {
             case ORIGINAL_UNKNOWN -> 35;
             case RANGE_NOT_SATISFIABLE -> 47;
             case DELIVERY_WITHDRAWN -> 36;
+            case HTTP_MALFORMED, URI_TOO_LONG, HEADERS_TOO_LARGE -> 48;
         };
     }
 
