@@ -57,6 +57,7 @@ import vn.edocaxis.config.RouterConfig;
 import vn.edocaxis.config.KeyMaterial;
 import vn.edocaxis.edxml.XmlLimits;
 import vn.edocaxis.http.ApiRoutes;
+import vn.edocaxis.http.FailureHandler;
 import vn.edocaxis.routing.CallerResolver;
 import vn.edocaxis.service.DeliveryService;
 import vn.edocaxis.service.DeliveryWakeups;
@@ -263,9 +264,11 @@ public final class RouterApplication implements AutoCloseable {
             int instances = config.api().instances() == 0 ? VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE : config.api().instances();
             ApiVerticle[] first = new ApiVerticle[1];
             Vertx v = vertx;
+            FailureHandler undecodable = new FailureHandler(metrics);
             await(vertx.deployVerticle(() -> {
                 ApiVerticle verticle = new ApiVerticle(apiOptions, x -> ApiRoutes.create(v, resolver, registry, intake, deliveries,
-                        pushes, sent, stats, audit, config.api().eventHeartbeat().toMillis(), config.compat(), metrics));
+                        pushes, sent, stats, audit, config.api().eventHeartbeat().toMillis(), config.compat(), metrics),
+                        undecodable::invalidRequest);
                 if (first[0] == null) {
                     first[0] = verticle;
                 }

@@ -76,9 +76,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
      * A request Netty could not decode (request line, headers, their framing: two Content-Lengths,
      * a negative one, a line or headers over the limits) never reaches a route: the native JSON
      * refusal with the status Vert.x would give it, then the connection is closed, since what
-     * follows on it cannot be framed.
+     * follows on it cannot be framed. Counted in {@code edoc_refusals_total} like the others.
      */
-    public static void invalidRequest(HttpServerRequest request) {
+    public void invalidRequest(HttpServerRequest request) {
         Throwable cause = request.decoderResult().cause();
         RouterException error;
         if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
@@ -89,6 +89,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
             error = new RouterException(ErrorCode.HTTP_MALFORMED, "the request could not be read as HTTP"
                     + (cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage()));
         }
+        meters.counter("edoc.refusals", "code", error.code().name(), "api", api).increment();
         request.response().setStatusCode(error.code().httpStatus())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
                 .putHeader(HttpHeaders.CONNECTION, "close")

@@ -1,14 +1,15 @@
 package vn.edocaxis.verticles;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import vn.edocaxis.http.FailureHandler;
 
 /**
  * One instance of the mutual-TLS API server; the runtime deploys one per event loop, all sharing
@@ -20,18 +21,22 @@ public final class ApiVerticle extends VerticleBase {
 
     private final HttpServerOptions options;
     private final Function<io.vertx.core.Vertx, Router> routes;
+    private final Handler<HttpServerRequest> invalidRequests;
     private HttpServer server;
 
-    public ApiVerticle(HttpServerOptions options, Function<io.vertx.core.Vertx, Router> routes) {
+    /** {@code invalidRequests} answers requests that could not be decoded (they reach no route). */
+    public ApiVerticle(HttpServerOptions options, Function<io.vertx.core.Vertx, Router> routes,
+                       Handler<HttpServerRequest> invalidRequests) {
         this.options = options;
         this.routes = routes;
+        this.invalidRequests = invalidRequests;
     }
 
     @Override
     public Future<?> start() {
         server = vertx.createHttpServer(options)
                 .requestHandler(routes.apply(vertx))
-                .invalidRequestHandler(FailureHandler::invalidRequest)
+                .invalidRequestHandler(invalidRequests)
                 .exceptionHandler(e -> LOG.debug("connection refused or broken: {}", e.toString()));
         return server.listen();
     }

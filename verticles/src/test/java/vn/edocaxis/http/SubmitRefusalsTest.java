@@ -378,12 +378,7 @@ class SubmitRefusalsTest {
         // Large enough for several chunks: the upload's transaction is open when the client leaves.
         byte[] big = TestPackages.document("000.00.00.G22", List.of("000.00.00.H41"), "cut-off", new byte[150 * 1024]);
         int sent = big.length - 1000;
-        Path systems = router.pkiDir().resolve(DevPki.SYSTEMS_DIR);
-        NetSocket socket = await(router.clients.createNetClient(new NetClientOptions().setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
-                        .setTrustOptions(new PemTrustOptions().addCertPath(router.pkiDir().resolve(DevPki.CA_CERT).toString()))
-                        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(systems.resolve("vpcp.crt").toString())
-                                .setKeyPath(systems.resolve("vpcp.key").toString())))
-                .connect(router.apiPort(), "localhost"));
+        NetSocket socket = rawConnection();
         String head = "POST /v1/documents HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/xml\r\n"
                 + "Content-Length: " + big.length + "\r\n\r\n";
         // (each step named: this test failed once in a full run with "Connection was closed" and no trace of where)
@@ -422,6 +417,7 @@ class SubmitRefusalsTest {
 
     @Test
     void requestsThatCannotBeDecodedAreRefusedInJsonAndTheConnectionClosed() throws Exception {
+        double malformedBefore = refusals("HTTP_MALFORMED");
         String xml = new String(doc("000.00.00.G22", "000.00.00.H41"), StandardCharsets.UTF_8);
         int length = xml.getBytes(StandardCharsets.UTF_8).length;
         String twoLengths = "POST /v1/documents HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/xml\r\nContent-Length: "
@@ -434,16 +430,29 @@ class SubmitRefusalsTest {
         String bigHeaders = "GET /v1/me HTTP/1.1\r\nHost: localhost\r\nX-Padding: " + "b".repeat(20_000) + "\r\n\r\n";
         assertRawRefusal(rawExchange(bigHeaders), 431, "HEADERS_TOO_LARGE");
         assertNothingStored();
+        assertThat(refusals("HTTP_MALFORMED") - malformedBefore).as("counted in edoc_refusals_total").isEqualTo(2.0);
     }
 
-    /** Writes {@code request} on a new mutual-TLS connection as vpcp and reads until the router closes it. */
-    String rawExchange(String request) throws Exception {
+    double refusals(String code) {
+        String scrape = await(WebClient.create(router.clients).get(router.app.opsPort(), "127.0.0.1", "/metrics").send()).bodyAsString();
+        String series = "edoc_refusals_total{api=\"native\",code=\"" + code + "\"} ";
+        return scrape.lines().filter(l -> l.startsWith(series)).mapToDouble(l -> Double.parseDouble(l.substring(series.length())))
+                .findFirst().orElse(0.0);
+    }
+
+    /** A mutual-TLS connection as vpcp, for writing HTTP by hand. */
+    NetSocket rawConnection() {
         Path systems = router.pkiDir().resolve(DevPki.SYSTEMS_DIR);
-        NetSocket socket = await(router.clients.createNetClient(new NetClientOptions().setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
+        return await(router.clients.createNetClient(new NetClientOptions().setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
                         .setTrustOptions(new PemTrustOptions().addCertPath(router.pkiDir().resolve(DevPki.CA_CERT).toString()))
                         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(systems.resolve("vpcp.crt").toString())
                                 .setKeyPath(systems.resolve("vpcp.key").toString())))
                 .connect(router.apiPort(), "localhost"));
+    }
+
+    /** Writes {@code request} on a new mutual-TLS connection as vpcp and reads until the router closes it. */
+    String rawExchange(String request) throws Exception {
+        NetSocket socket = rawConnection();
         Buffer received = Buffer.buffer();
         java.util.concurrent.CompletableFuture<String> closed = new java.util.concurrent.CompletableFuture<>();
         socket.handler(received::appendBuffer);
