@@ -27,6 +27,7 @@ public enum ErrorCode {
     HTTP_MALFORMED(400, "the request could not be read as HTTP"),
     URI_TOO_LONG(414, "the request line is longer than the server reads"),
     HEADERS_TOO_LARGE(431, "the request's headers are larger than the server reads"),
+    UNSUPPORTED_TRANSFER_ENCODING(501, "request bodies are accepted chunked or with a Content-Length, with no other transfer coding"),
 
     // XML well-formedness and hostile input
     XML_MALFORMED(400, "the package is not well-formed XML"),

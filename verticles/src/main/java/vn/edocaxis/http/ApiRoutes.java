@@ -90,21 +90,38 @@ public final class ApiRoutes {
 
     /**
      * Bodies are read as sent: a package's bytes are what is hashed, verified and stored. A body
-     * declared gzip, deflate, br or any other coding is refused before it is read, rather than
-     * parsed as if it were not encoded (or stored so, where the bytes happen to parse).
+     * declared gzip, deflate, br or any other content coding is refused before it is read, rather
+     * than parsed as if it were not encoded (or stored so, where the bytes happen to parse); so is
+     * a transfer coding other than chunked (HTTP/1.1 decodes only that one and passes the others'
+     * bytes through).
      */
     static void identityCodingOnly(RoutingContext ctx) {
-        for (String value : ctx.request().headers().getAll(HttpHeaders.CONTENT_ENCODING)) {
+        String content = firstCodingOtherThan(ctx, HttpHeaders.CONTENT_ENCODING, "identity");
+        if (content != null) {
+            ctx.fail(new RouterException(ErrorCode.UNSUPPORTED_CONTENT_ENCODING,
+                    "Content-Encoding " + content + " is not accepted: send the body as it is, without a content coding",
+                    Map.of("contentEncoding", content)));
+            return;
+        }
+        String transfer = firstCodingOtherThan(ctx, HttpHeaders.TRANSFER_ENCODING, "chunked");
+        if (transfer != null) {
+            ctx.fail(new RouterException(ErrorCode.UNSUPPORTED_TRANSFER_ENCODING,
+                    "Transfer-Encoding " + transfer + " is not accepted: send the body chunked or with a Content-Length",
+                    Map.of("transferEncoding", transfer)));
+            return;
+        }
+        ctx.next();
+    }
+
+    private static String firstCodingOtherThan(RoutingContext ctx, CharSequence header, String accepted) {
+        for (String value : ctx.request().headers().getAll(header)) {
             for (String coding : value.split(",")) {
                 String name = coding.trim();
-                if (!name.isEmpty() && !name.equalsIgnoreCase("identity")) {
-                    ctx.fail(new RouterException(ErrorCode.UNSUPPORTED_CONTENT_ENCODING,
-                            "Content-Encoding " + name + " is not accepted: send the body as it is, without a content coding",
-                            Map.of("contentEncoding", name)));
-                    return;
+                if (!name.isEmpty() && !name.equalsIgnoreCase(accepted)) {
+                    return name;
                 }
             }
         }
-        ctx.next();
+        return null;
     }
 }

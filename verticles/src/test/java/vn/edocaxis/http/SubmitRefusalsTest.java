@@ -362,6 +362,11 @@ class SubmitRefusalsTest {
         assertRefused(await(router.as("vpcp").post("/v1/documents").putHeader("Content-Type", "application/xml")
                 .putHeader("Content-Encoding", "identity, deflate").sendBuffer(Buffer.buffer(body))), 415,
                 "UNSUPPORTED_CONTENT_ENCODING");
+        // a transfer coding HTTP/1.1 would not decode (it only dechunks): its bytes would reach the parser as they are
+        String xml = new String(body, StandardCharsets.UTF_8);
+        String gzipChunked = "POST /v1/documents HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/xml\r\n"
+                + "Transfer-Encoding: gzip, chunked\r\n\r\n" + Integer.toHexString(body.length) + "\r\n" + xml + "\r\n0\r\n\r\n";
+        assertRawRefusal(rawExchange(gzipChunked), 501, "UNSUPPORTED_TRANSFER_ENCODING");
         // small JSON bodies go through the same check
         assertRefused(await(router.as("nghean").post("/v1/deliveries/1/ack").putHeader("Content-Type", "application/json")
                 .putHeader("Content-Encoding", "gzip").sendBuffer(Buffer.buffer("{\"result\":\"done\"}"))), 415,
