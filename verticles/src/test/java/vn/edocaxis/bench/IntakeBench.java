@@ -63,7 +63,18 @@ public final class IntakeBench {
                     int openWarmup, int serverNice) {
     }
 
+    static final java.util.Set<String> OPTIONS = java.util.Set.of("--jar", "--concurrency", "--warmup", "--docs", "--open-docs",
+            "--pairs", "--attachment", "--router-heap", "--router-options", "--open-rate", "--pg-settings", "--open-warmup",
+            "--server-nice");
+
     public static void main(String[] args) throws Exception {
+        for (int i = 0; i < args.length; i += 2) {
+            if (!OPTIONS.contains(args[i]) || i + 1 >= args.length) {
+                // e.g. --pgbench-seconds, gone since pgbench runs in turns with the closed loop
+                System.err.println("intake bench: unknown option or missing value: " + args[i] + "; options: " + new java.util.TreeSet<>(OPTIONS));
+                System.exit(2);
+            }
+        }
         Settings s = new Settings(Path.of(arg(args, "--jar", "verticles/target/edoc-axis.jar")),
                 Integer.parseInt(arg(args, "--concurrency", "64")),
                 Integer.parseInt(arg(args, "--warmup", "20000")), Integer.parseInt(arg(args, "--docs", "60000")),
