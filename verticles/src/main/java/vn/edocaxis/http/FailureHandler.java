@@ -89,7 +89,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
             error = new RouterException(ErrorCode.HTTP_MALFORMED, "the request could not be read as HTTP"
                     + (cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage()));
         }
-        meters.counter("edoc.refusals", "code", error.code().name(), "api", api).increment();
+        count(error);
         request.response().setStatusCode(error.code().httpStatus())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
                 .putHeader(HttpHeaders.CONNECTION, "close")
@@ -97,9 +97,13 @@ public final class FailureHandler implements Handler<RoutingContext> {
                 .onComplete(done -> request.connection().close());
     }
 
+    private void count(RouterException error) {
+        meters.counter("edoc.refusals", "code", error.code().name(), "api", api).increment();
+    }
+
     void respond(RoutingContext ctx, RouterException error) {
         HttpServerRequest request = ctx.request();
-        meters.counter("edoc.refusals", "code", error.code().name(), "api", api).increment();
+        count(error);
         if (!error.code().isClientError()) {
             LOG.error("{} {} failed", request.method(), request.path(), error.getCause() != null ? error.getCause() : error);
         }
