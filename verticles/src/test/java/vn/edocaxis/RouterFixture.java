@@ -40,6 +40,12 @@ public final class RouterFixture implements AutoCloseable {
     public final RouterApplication app;
     public final Vertx clients = Vertx.vertx();
     private final Map<String, WebClient> byName = new HashMap<>();
+    /**
+     * Held for the fixture's life: Vert.x closes a client, with its connections, once the client
+     * object is unreachable, and a client made for one request can be collected while it is in
+     * flight ("Connection was closed").
+     */
+    private WebClient ops;
 
     private boolean ownsFiles = true;
 
@@ -130,6 +136,14 @@ public final class RouterFixture implements AutoCloseable {
         return WebClient.create(clients, options);
     }
 
+    /** The Prometheus scrape of the ops port. */
+    public synchronized String metrics() {
+        if (ops == null) {
+            ops = WebClient.create(clients);
+        }
+        return await(ops.get(app.opsPort(), "127.0.0.1", "/metrics").send()).bodyAsString();
+    }
+
     public HttpResponse<Buffer> submit(String identity, byte[] body) {
         return await(as(identity).post("/v1/documents").putHeader("Content-Type", "application/xml").sendBuffer(Buffer.buffer(body)));
     }
@@ -163,6 +177,9 @@ public final class RouterFixture implements AutoCloseable {
     @Override
     public void close() {
         byName.values().forEach(WebClient::close);
+        if (ops != null) {
+            ops.close();
+        }
         clients.close();
         app.close();
         if (!ownsFiles) {

@@ -189,8 +189,7 @@ class IntakeTest {
         assertThat(router.db.number("select count(*) from delivery d join document m on m.id = d.document_id"
                 + " where m.edxml_document_id like 'burst-%'")).isEqualTo(240);
 
-        String metrics = await(io.vertx.ext.web.client.WebClient.create(router.clients)
-                .get(router.app.opsPort(), "127.0.0.1", "/metrics").send()).bodyAsString();
+        String metrics = router.metrics();
         double batches = metric(metrics, "edoc_group_commit_batches_total");
         double documents = metric(metrics, "edoc_group_commit_documents_total");
         assertThat(documents).as("documents per batch transaction").isGreaterThan(batches);

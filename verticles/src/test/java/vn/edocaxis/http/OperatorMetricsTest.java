@@ -5,7 +5,6 @@ import static vn.edocaxis.RouterFixture.await;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +30,7 @@ class OperatorMetricsTest {
     }
 
     String scrape() {
-        return await(WebClient.create(router.clients).get(router.app.opsPort(), "127.0.0.1", "/metrics").send()).bodyAsString();
+        return router.metrics();
     }
 
     static double value(String scrape, String series) {

@@ -78,8 +78,7 @@ class PushDeliveryTest {
         assertThat(got.clientSubject()).contains("CN=edoc-axis router");
         assertThat(got.unit()).isEqualTo("000.00.00.H14");
         assertThat(router.db.number("select count(*) from delivery where id = " + delivery + " and acked_by = 'push'")).isEqualTo(1);
-        String metrics = await(io.vertx.ext.web.client.WebClient.create(router.clients)
-                .get(router.app.opsPort(), "127.0.0.1", "/metrics").send()).bodyAsString();
+        String metrics = router.metrics();
         assertThat(metrics).contains("edoc_push_attempts_total{outcome=\"acknowledged\"} 1.0");
         JsonObject inbox = await(router.as("caobang").get("/v1/inbox").send()).bodyAsJsonObject();
         assertThat(inbox.getJsonArray("items")).extracting(o -> ((JsonObject) o).getLong("deliveryId")).doesNotContain(delivery);
