@@ -75,7 +75,11 @@ public enum ErrorCode {
         return summary;
     }
 
+    /**
+     * The request's fault, not the router's: not logged as a failure, and no stack trace is kept.
+     * 501 is among them: it names a coding of the request the router does not implement.
+     */
     public boolean isClientError() {
-        return httpStatus < 500;
+        return httpStatus < 500 || httpStatus == 501;
     }
 }
