@@ -34,17 +34,23 @@ public final class NotificationVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        subscriber = PgSubscriber.subscriber(vertx, connect).reconnectPolicy(attempt -> 1000L);
+        // Called when the connection is lost (attempt 0) and after each failed reconnection; the
+        // subscriber's close handler, by contrast, only runs when it is closed for good (on stop).
+        subscriber = PgSubscriber.subscriber(vertx, connect).reconnectPolicy(attempt -> {
+            if (attempt % 60 == 0) {
+                LOG.warn("no notification connection to the database; reconnecting every second (attempt {})", attempt + 1);
+            }
+            return 1000L;
+        });
         subscriber.channel(Notifications.DELIVERY_CHANNEL)
                 .handler(payload -> wakeups.wake(Notifications.systems(payload)))
                 .subscribeHandler(v -> {
-                    LOG.debug("listening for deliveries");
+                    LOG.info("listening for deliveries");
                     wakeups.wakeAll();
                 });
         subscriber.channel(Notifications.REGISTRY_CHANNEL)
                 .handler(payload -> refreshRegistry())
                 .subscribeHandler(v -> refreshRegistry());
-        subscriber.closeHandler(v -> LOG.warn("lost the notification connection to the database; reconnecting"));
         return subscriber.connect();
     }
 
