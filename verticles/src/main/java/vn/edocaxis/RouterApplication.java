@@ -241,7 +241,8 @@ public final class RouterApplication implements AutoCloseable {
                     .onSuccess(r -> LOG.info("signer trust material: {}", r.message())));
             IntakeService intake = new IntakeService(registryCache, documents, committer, new IntakeLimits(config.api().maxPackageSize(),
                     config.storage().chunkSize(), new XmlLimits(config.xml().maxDepth(), config.xml().maxTokenSize(),
-                    config.xml().maxAttributes(), config.xml().maxNames(), config.xml().maxPrefixes())), signers, receipts);
+                    config.xml().maxAttributes(), config.xml().maxNames(), config.xml().maxPrefixes()),
+                    config.api().minUploadRate(), config.api().uploadRateWindow()), signers, receipts);
             DeliveryWakeups wakeups = new DeliveryWakeups();
             DeliveryService deliveries = new DeliveryService(new DeliveryRepository(pool), documents, wakeups);
             Gauge.builder("edoc.waiting.receivers", wakeups, DeliveryWakeups::waiting)

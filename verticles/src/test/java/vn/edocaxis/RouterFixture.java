@@ -4,6 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.HttpResponse;
@@ -46,6 +49,7 @@ public final class RouterFixture implements AutoCloseable {
      * flight ("Connection was closed").
      */
     private WebClient ops;
+    private final Map<String, NetClient> raw = new HashMap<>();
 
     private boolean ownsFiles = true;
 
@@ -136,6 +140,21 @@ public final class RouterFixture implements AutoCloseable {
         return WebClient.create(clients, options);
     }
 
+    /** A mutual-TLS connection to the API as {@code system}, for writing HTTP by hand. */
+    public NetSocket rawConnection(String system) {
+        NetClient client;
+        synchronized (raw) {
+            client = raw.computeIfAbsent(system, name -> {
+                Path systems = pkiDir().resolve(DevPki.SYSTEMS_DIR);
+                return clients.createNetClient(new NetClientOptions().setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
+                        .setTrustOptions(new PemTrustOptions().addCertPath(pkiDir().resolve(DevPki.CA_CERT).toString()))
+                        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(systems.resolve(name + ".crt").toString())
+                                .setKeyPath(systems.resolve(name + ".key").toString())));
+            });
+        }
+        return await(client.connect(apiPort(), "localhost"));
+    }
+
     /** The Prometheus scrape of the ops port. */
     public synchronized String metrics() {
         if (ops == null) {
@@ -180,6 +199,7 @@ public final class RouterFixture implements AutoCloseable {
         if (ops != null) {
             ops.close();
         }
+        raw.values().forEach(NetClient::close);
         clients.close();
         app.close();
         if (!ownsFiles) {

@@ -22,6 +22,7 @@ public enum ErrorCode {
     INVALID_PARAMETER(400, "a request parameter is invalid"),
     INVALID_JSON(400, "the request body is not valid JSON of the expected shape"),
     UPLOAD_INCOMPLETE(400, "the client stopped sending before the body was complete"),
+    UPLOAD_TOO_SLOW(408, "a large package arrived more slowly than the configured minimum rate"),
     DIGEST_MISMATCH(400, "the body does not hash to the digest the client declared for it"),
     UNSUPPORTED_CONTENT_ENCODING(415, "request bodies are accepted without a content coding (no gzip, deflate, br)"),
     HTTP_MALFORMED(400, "the request could not be read as HTTP"),

@@ -71,6 +71,12 @@ final class IntakeSession {
     private Future<LargeUpload> upload;
     private int writesInFlight;
     private boolean paused;
+    // the minimum rate of a large upload: the current window, and the time the router paused the body
+    private long windowStart;
+    private long windowBytes;
+    private long pausedTotal;
+    private long pausedAtWindowStart;
+    private long pausedSince;
     private boolean bodyEnded;
     private boolean finished;
 
@@ -111,6 +117,9 @@ final class IntakeSession {
         }
         try {
             size += data.length();
+            if (upload != null) {
+                checkRate(data.length());
+            }
             if (size > limits.maxPackageBytes()) {
                 throw new RouterException(ErrorCode.PAYLOAD_TOO_LARGE,
                         "the package is larger than " + limits.maxPackageBytes() + " bytes",
@@ -161,6 +170,7 @@ final class IntakeSession {
         int seq = chunksWritten++;
         if (upload == null) {
             upload = documents.beginLargeUpload(documentId);
+            windowStart = System.nanoTime();
         }
         writesInFlight++;
         upload.compose(u -> u.writeChunk(seq, chunk)).onComplete(ar -> {
@@ -169,13 +179,43 @@ final class IntakeSession {
                 fail(ar.cause());
             } else if (paused && writesInFlight < MAX_WRITES_IN_FLIGHT && !finished) {
                 paused = false;
+                pausedTotal += System.nanoTime() - pausedSince;
                 body.resume();
             }
         });
         if (writesInFlight >= MAX_WRITES_IN_FLIGHT && !paused) {
             paused = true;
+            pausedSince = System.nanoTime();
             body.pause();
         }
+    }
+
+    /**
+     * A large upload holds a database connection until it ends, so it must keep arriving at the
+     * minimum rate: once a window's worth of the client's own time (not the router's pauses) has
+     * passed, the bytes received in it are measured and a new window begins. Checked as data
+     * arrives; a client that sends nothing at all is ended by the connection's idle timeout.
+     */
+    private void checkRate(int received) {
+        if (limits.minUploadRate() == 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        windowBytes += received;
+        long active = now - windowStart - (pausedTotal - pausedAtWindowStart);
+        if (active < limits.rateWindow().toNanos()) {
+            return;
+        }
+        double rate = windowBytes / (active / 1e9);
+        if (rate < limits.minUploadRate()) {
+            throw new RouterException(ErrorCode.UPLOAD_TOO_SLOW, String.format(java.util.Locale.ROOT,
+                    "the package arrived at %.0f bytes/s over the last %.1f s, below the minimum of %d bytes/s for a package"
+                            + " larger than %d bytes", rate, active / 1e9, limits.minUploadRate(), limits.chunkBytes()),
+                    Map.of("bytesPerSecond", (long) rate, "minimum", limits.minUploadRate(), "received", size));
+        }
+        windowStart = now;
+        windowBytes = 0;
+        pausedAtWindowStart = pausedTotal;
     }
 
     private void onEnd() {

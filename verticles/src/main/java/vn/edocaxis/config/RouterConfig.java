@@ -12,7 +12,8 @@ public record RouterConfig(Api api, Ops ops, Tls tls, Pki pki, Database database
                            Signatures signatures, Receipts receipts, Push push, Housekeeping housekeeping, Demo demo,
                            Compat compat) {
 
-    public record Api(String host, int port, int instances, long maxPackageSize, Duration idleTimeout, Duration eventHeartbeat) {
+    public record Api(String host, int port, int instances, long maxPackageSize, Duration idleTimeout, Duration eventHeartbeat,
+                      long minUploadRate, Duration uploadRateWindow) {
     }
 
     public record Ops(String host, int port) {

@@ -36,6 +36,8 @@ class ConfigLoaderTest {
         assertThat(c.api().port()).isEqualTo(8443);
         assertThat(c.api().maxPackageSize()).isEqualTo(64L * 1024 * 1024);
         assertThat(c.api().idleTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.api().minUploadRate()).isEqualTo(16L * 1024);
+        assertThat(c.api().uploadRateWindow()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.ops().host()).isEqualTo("127.0.0.1");
         assertThat(c.database().embedded()).isTrue();
         assertThat(c.tls().usesDevelopmentPki()).isTrue();

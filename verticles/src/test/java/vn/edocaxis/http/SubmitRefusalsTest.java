@@ -15,8 +15,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
@@ -47,7 +45,6 @@ class SubmitRefusalsTest {
 
     static final long MAX = 512 * 1024;
     static RouterFixture router;
-    static NetClient raw;
     long rowsBefore;
 
     @BeforeAll
@@ -57,9 +54,6 @@ class SubmitRefusalsTest {
 
     @AfterAll
     static void stop() {
-        if (raw != null) {
-            raw.close();
-        }
         router.close();
     }
 
@@ -452,19 +446,7 @@ class SubmitRefusalsTest {
 
     /** A mutual-TLS connection as vpcp, for writing HTTP by hand. */
     NetSocket rawConnection() {
-        return await(rawClient().connect(router.apiPort(), "localhost"));
-    }
-
-    /** One client for the class: held, since Vert.x closes an unreachable client's connections (see RouterFixture). */
-    static synchronized NetClient rawClient() {
-        if (raw == null) {
-            Path systems = router.pkiDir().resolve(DevPki.SYSTEMS_DIR);
-            raw = router.clients.createNetClient(new NetClientOptions().setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
-                    .setTrustOptions(new PemTrustOptions().addCertPath(router.pkiDir().resolve(DevPki.CA_CERT).toString()))
-                    .setKeyCertOptions(new PemKeyCertOptions().setCertPath(systems.resolve("vpcp.crt").toString())
-                            .setKeyPath(systems.resolve("vpcp.key").toString())));
-        }
-        return raw;
+        return router.rawConnection("vpcp");
     }
 
     /** Writes {@code request} on a new mutual-TLS connection as vpcp and reads until the router closes it. */
