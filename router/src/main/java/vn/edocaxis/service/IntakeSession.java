@@ -37,9 +37,10 @@ import vn.edocaxis.store.StoredDocument;
  * One upload, streamed: every buffer is hashed, parsed once (the events go to the validator, the
  * envelope reader and the signature verifier together) and cut into storage chunks as it arrives.
  * A package that fits one chunk is committed by the {@link GroupCommitter} at the end; a larger
- * one streams its chunks into an open transaction, at most two writes in flight before the body is
- * paused, so an upload holds about three chunks of package bytes whatever its size. Any refusal
- * or a broken connection rolls everything back.
+ * one writes its chunks as they fill, each in a transaction of its own (no connection waits on the
+ * client), at most two writes in flight before the body is paused, so an upload holds about three
+ * chunks of package bytes whatever its size; its document row comes last, once every chunk is
+ * written. Any refusal or a broken connection removes what was written before it is answered.
  *
  * <p>Confined to the context of the request that feeds it.
  */
@@ -70,6 +71,7 @@ final class IntakeSession {
     private int chunksWritten;
     private Future<LargeUpload> upload;
     private int writesInFlight;
+    private final List<Future<Void>> writes = new ArrayList<>(MAX_WRITES_IN_FLIGHT);
     private boolean paused;
     // the minimum rate of a large upload: the current window, and the time the router paused the body
     private long windowStart;
@@ -162,9 +164,8 @@ final class IntakeSession {
     }
 
     /**
-     * Queues a chunk on the upload's connection. Its statements run in order on that one
-     * connection, so writes need no chaining (a chain of futures would keep every chunk reachable
-     * until the last one); a failed write aborts the transaction and so the final commit.
+     * Writes a chunk. Writes are not chained (a chain of futures would keep every chunk reachable
+     * until the last one): the ones in flight are joined before the commit and before an abort.
      */
     private void writeChunk(Buffer chunk) {
         int seq = chunksWritten++;
@@ -173,8 +174,11 @@ final class IntakeSession {
             windowStart = System.nanoTime();
         }
         writesInFlight++;
-        upload.compose(u -> u.writeChunk(seq, chunk)).onComplete(ar -> {
+        Future<Void> write = upload.compose(u -> u.writeChunk(seq, chunk));
+        writes.add(write);
+        write.onComplete(ar -> {
             writesInFlight--;
+            writes.remove(write);
             if (ar.failed()) {
                 fail(ar.cause());
             } else if (paused && writesInFlight < MAX_WRITES_IN_FLIGHT && !finished) {
@@ -298,7 +302,9 @@ final class IntakeSession {
             stored = committer.commit(document, last);
         } else {
             int seq = chunksWritten;
-            stored = upload.compose(u -> (last.length() > 0 ? u.writeChunk(seq, last) : Future.<Void>succeededFuture())
+            Future<?> written = Future.join(List.copyOf(writes));
+            stored = upload.compose(u -> written
+                    .compose(v -> last.length() > 0 ? u.writeChunk(seq, last) : Future.<Void>succeededFuture())
                     .compose(v -> u.commit(document)));
         }
         return stored.compose(found -> found.isPresent() ? Future.succeededFuture(found.get()) : documents.resolveConflict(document));
@@ -318,18 +324,25 @@ final class IntakeSession {
                 "the upload broke off after " + size + " bytes: " + failure.getMessage()));
     }
 
+    /**
+     * Refuses the upload. What a large upload wrote is removed first (once the writes in flight are
+     * done, so that none lands after the removal), so a refusal means nothing is stored.
+     */
     private void fail(Throwable failure) {
         if (finished) {
             return;
         }
         finished = true;
-        if (upload != null) {
-            upload.onSuccess(LargeUpload::abort);
-        }
         if (paused) {
             paused = false;
             body.resume(); // let the failure handler drain what the client still sends
         }
-        result.tryFail(failure);
+        if (upload == null) {
+            result.tryFail(failure);
+            return;
+        }
+        Future<LargeUpload> begun = upload;
+        Future.join(List.copyOf(writes)).transform(v -> begun).compose(LargeUpload::abort)
+                .onComplete(v -> result.tryFail(failure));
     }
 }

@@ -7,7 +7,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.SqlResult;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,7 +44,8 @@ public final class DocumentRepository {
 
     /**
      * @param pool       short transactions and reads
-     * @param uploadPool connections held by large uploads for their duration; its size caps how many run at once
+     * @param uploadPool the statements of large uploads (their chunks, each in a transaction of its own, and
+     *                   their commits); its size caps how many of those run at once, whatever the number of uploads
      * @param batchPool  the batch transactions of {@link #insertBatch}: the group committer's own, whose
      *                   connections live on the committer's event loop (a pool's connections stay on the event
      *                   loop that opened them; see {@code RouterApplication})
@@ -420,11 +421,17 @@ public final class DocumentRepository {
         });
     }
 
-    /** Opens a transaction on a dedicated connection for a package larger than one chunk. */
+    /** Records an upload of a package larger than one chunk (V13: its row marks its chunks as not yet committed). */
     public Future<LargeUpload> beginLargeUpload(UUID documentId) {
-        return uploadPool.getConnection().compose(conn -> conn.begin()
-                .map(tx -> new LargeUpload(documentId, conn, tx))
-                .onFailure(e -> conn.close()));
+        return uploadPool.preparedQuery(Sql.BEGIN_UPLOAD).execute(Tuple.of(documentId)).map(v -> new LargeUpload(documentId, uploadPool));
+    }
+
+    /**
+     * Removes the uploads begun more than {@code age} ago that neither committed nor cleaned up
+     * after themselves (their node stopped), with their chunks; returns how many chunks went.
+     */
+    public Future<Integer> sweepAbandonedUploads(java.time.Duration age) {
+        return uploadPool.preparedQuery(Sql.SWEEP_UPLOADS).execute(Tuple.of(age.toMillis() / 1000.0)).map(SqlResult::rowCount);
     }
 
     /** Chunks {@code from} to {@code to} (excluded) of a stored package, one after the other in one buffer. */
@@ -468,46 +475,77 @@ public final class DocumentRepository {
     }
 
     /**
-     * A package being written chunk by chunk inside one open transaction. Exactly one of
-     * {@link #commit} or {@link #abort} ends it and releases the connection.
+     * A package being written chunk by chunk, each chunk in a transaction of its own, so that no
+     * connection waits on the client. Nothing reaches the chunks before {@link #commit} writes the
+     * document row; {@link #abort} (or, if this node stops first, the sweep) removes them.
      */
     public static final class LargeUpload {
         private final UUID documentId;
-        private final SqlConnection conn;
-        private final Transaction tx;
+        private final Pool pool;
         private boolean ended;
 
-        private LargeUpload(UUID documentId, SqlConnection conn, Transaction tx) {
+        private LargeUpload(UUID documentId, Pool pool) {
             this.documentId = documentId;
-            this.conn = conn;
-            this.tx = tx;
+            this.pool = pool;
         }
 
+        /** Writes a chunk; chunks may be written in any order and at once. */
         public Future<Void> writeChunk(int seq, Buffer data) {
-            return conn.preparedQuery(Sql.INSERT_CHUNK).execute(Tuple.of(documentId, seq, data)).mapEmpty();
+            return pool.preparedQuery(Sql.INSERT_CHUNK).execute(Tuple.of(documentId, seq, data)).mapEmpty();
         }
 
         /**
-         * Writes the document row and deliveries and commits; empty (and everything rolled back)
-         * when the document conflicts with an earlier one. Releases the connection either way.
+         * Once every chunk is written: ends the upload and writes the document row and deliveries in
+         * one transaction, which first checks that the upload was not swept and that all
+         * {@code document.chunkCount()} chunks are there. Empty when the document conflicts with an
+         * earlier one; its chunks are removed then, and when the commit fails before its COMMIT was
+         * sent. After a COMMIT whose outcome is unknown nothing is removed: if it did not commit, the
+         * upload's row is still there for the sweep.
          */
         public Future<Optional<StoredDocument>> commit(NewDocument document) {
             ended = true;
-            return insertRows(conn, List.of(new Pending(document, null)), Future::succeededFuture)
-                    .compose(results -> results.get(0).isPresent()
-                            ? tx.commit().map(results.get(0))
-                            : tx.rollback().map(Optional.<StoredDocument>empty()))
-                    .recover(failure -> tx.rollback().otherwiseEmpty().compose(v -> Future.<Optional<StoredDocument>>failedFuture(failure)))
-                    .eventually(conn::close);
+            boolean[] commitSent = {false};
+            Future<Optional<StoredDocument>> committed = pool.withConnection(conn -> conn.begin().compose(tx -> conn
+                    .preparedQuery(Sql.END_UPLOAD).execute(Tuple.of(documentId))
+                    .compose(check -> {
+                        Row row = check.iterator().next();
+                        if (row.getLong("ended") != 1) {
+                            throw new RouterException(ErrorCode.UPLOAD_INCOMPLETE, "the upload of document " + documentId
+                                    + " was abandoned (housekeeping.abandoned-upload-age) before it ended");
+                        }
+                        if (row.getLong("chunks") != document.chunkCount()) {
+                            throw new IllegalStateException("document " + documentId + ": " + row.getLong("chunks")
+                                    + " chunks stored, " + document.chunkCount() + " expected");
+                        }
+                        return insertRows(conn, List.of(new Pending(document, null)), Future::succeededFuture);
+                    })
+                    .compose(results -> {
+                        if (results.get(0).isEmpty()) {
+                            return tx.rollback().map(results.get(0));
+                        }
+                        commitSent[0] = true;
+                        return tx.commit().map(results.get(0));
+                    })
+                    .recover(failure -> commitSent[0] ? Future.failedFuture(failure)
+                            : tx.rollback().otherwiseEmpty().compose(v -> Future.failedFuture(failure)))));
+            return committed.transform(ar -> {
+                Future<Optional<StoredDocument>> outcome = ar.succeeded() ? Future.succeededFuture(ar.result())
+                        : Future.failedFuture(ar.cause());
+                return ar.succeeded() && ar.result().isPresent() || commitSent[0] ? outcome : remove().compose(v -> outcome);
+            });
         }
 
-        /** Rolls back everything written so far. Harmless after commit or a previous abort. */
+        /** Removes everything written so far. Harmless after a previous abort; a no-op once {@link #commit} began. */
         public Future<Void> abort() {
             if (ended) {
                 return Future.succeededFuture();
             }
             ended = true;
-            return tx.rollback().eventually(conn::close).otherwiseEmpty();
+            return remove();
+        }
+
+        private Future<Void> remove() {
+            return pool.preparedQuery(Sql.ABORT_UPLOAD).execute(Tuple.of(documentId)).<Void>mapEmpty().otherwiseEmpty();
         }
     }
 }

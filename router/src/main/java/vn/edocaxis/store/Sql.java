@@ -79,6 +79,19 @@ final class Sql {
                     + " $16::text[], $17::text[], $18::bool[], $19::text[], $20::int4[], $21::uuid[], $22::text[], $23::text[])"
                     + " on conflict do nothing returning id, received_at";
 
+    static final String BEGIN_UPLOAD = "insert into upload_in_progress (document_id) values ($1)";
+
+    /** Ends an upload in the commit's transaction: whether its row was still there, and its chunks. */
+    static final String END_UPLOAD = "with ended as (delete from upload_in_progress where document_id = $1 returning 1)"
+            + " select (select count(*) from ended) as ended, (select count(*) from document_chunk where document_id = $1) as chunks";
+
+    static final String ABORT_UPLOAD = "with ended as (delete from upload_in_progress where document_id = $1)"
+            + " delete from document_chunk where document_id = $1";
+
+    /** Uploads older than $1 seconds, with their chunks; a commit holding an upload's row makes this wait and skip it. */
+    static final String SWEEP_UPLOADS = "with gone as (delete from upload_in_progress where started_at < now() - make_interval(secs => $1)"
+            + " returning document_id) delete from document_chunk where document_id in (select document_id from gone)";
+
     static final String INSERT_CHUNK =
             "insert into document_chunk (document_id, seq, data) values ($1, $2, $3)";
 

@@ -173,7 +173,8 @@ public final class ConfigLoader {
         }
         RouterConfig.Housekeeping housekeeping = new RouterConfig.Housekeeping(duration(c, "housekeeping.audit-seal-interval"),
                 duration(c, "housekeeping.stats-interval"), duration(c, "housekeeping.stats-acked-interval"), zone,
-                duration(c, "housekeeping.queue-interval"));
+                duration(c, "housekeeping.queue-interval"), duration(c, "housekeeping.upload-sweep-interval"),
+                duration(c, "housekeeping.abandoned-upload-age"));
         return new RouterConfig(api, ops, tls, pki, database, storage, xml, signatures, receipts, push, housekeeping,
                 new RouterConfig.Demo(c.getBoolean("demo.seed")), compat(c));
     }

@@ -63,7 +63,8 @@ public record RouterConfig(Api api, Ops ops, Tls tls, Pki pki, Database database
     }
 
     public record Housekeeping(Duration auditSealInterval, Duration statsInterval, Duration statsAckedInterval,
-                               java.time.ZoneId statsZone, Duration queueInterval) {
+                               java.time.ZoneId statsZone, Duration queueInterval, Duration uploadSweepInterval,
+                               Duration abandonedUploadAge) {
     }
 
     public record Demo(boolean seed) {

@@ -17,7 +17,8 @@ import vn.edocaxis.service.StatsService;
 
 /**
  * Background upkeep on every node (each job takes a database lock, so one node does it at a
- * time): sealing the audit trail into its hash chain, rolling up statistics. Also reads the
+ * time): sealing the audit trail into its hash chain, rolling up statistics. Removes abandoned
+ * uploads (idempotent: nodes may overlap). Also reads the
  * router-wide delivery queue for the operators' gauges (every node reports the same figures).
  */
 public final class HousekeepingVerticle extends VerticleBase {
@@ -30,18 +31,23 @@ public final class HousekeepingVerticle extends VerticleBase {
     private final Duration statsInterval;
     private final DeliveryService deliveries;
     private final Duration queueInterval;
+    private final Duration sweepInterval;
+    private final Supplier<Future<Integer>> sweepUploads;
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong dead = new AtomicLong();
     private final AtomicReference<Double> oldestPending = new AtomicReference<>(0.0);
 
     public HousekeepingVerticle(AuditService audit, StatsService stats, Duration sealInterval, Duration statsInterval,
-                                DeliveryService deliveries, Duration queueInterval, MeterRegistry meters) {
+                                DeliveryService deliveries, Duration queueInterval, MeterRegistry meters,
+                                Duration sweepInterval, Supplier<Future<Integer>> sweepUploads) {
         this.audit = audit;
         this.stats = stats;
         this.sealInterval = sealInterval;
         this.statsInterval = statsInterval;
         this.deliveries = deliveries;
         this.queueInterval = queueInterval;
+        this.sweepInterval = sweepInterval;
+        this.sweepUploads = sweepUploads;
         Gauge.builder("edoc.deliveries.pending", pending, AtomicLong::get)
                 .description("Deliveries not yet acknowledged, all systems, all nodes (read every housekeeping.queue-interval)")
                 .register(meters);
@@ -60,6 +66,11 @@ public final class HousekeepingVerticle extends VerticleBase {
             dead.set(q.dead());
             oldestPending.set(q.oldestPendingSeconds());
             return q;
+        }), true);
+        every(sweepInterval, "sweeping abandoned uploads", () -> sweepUploads.get().onSuccess(chunks -> {
+            if (chunks > 0) {
+                LOG.info("removed {} chunk(s) of abandoned uploads", chunks);
+            }
         }), true);
         return Future.succeededFuture();
     }
