@@ -192,7 +192,7 @@ public final class RouterApplication implements AutoCloseable {
                     .connectingTo(new PgConnectOptions(connect).setMetricsName("main")).using(vertx).build();
             Pool uploadPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.database().uploadPoolSize()).setConnectionTimeout(0)
                             .setName("uploads").setMaxWaitQueueSize(-1))
-                    .connectingTo(new PgConnectOptions(connect).setMetricsName("uploads")).using(vertx).build();
+                    .connectingTo(uploadConnectOptions(connect)).using(vertx).build();
 
             RegistryRepository registryRepository = new RegistryRepository(pool);
             Registry registryCache = new Registry(registryRepository);
@@ -376,6 +376,18 @@ public final class RouterApplication implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The upload pool's sessions: its chunk writes need not wait for their WAL to be flushed, since
+     * the document's commit (main pool, synchronous) flushes the WAL up to itself, and so every chunk
+     * written before it, before the upload is acknowledged.
+     */
+    static PgConnectOptions uploadConnectOptions(PgConnectOptions connect) {
+        PgConnectOptions options = new PgConnectOptions(connect);
+        options.setMetricsName("uploads");
+        options.addProperty("synchronous_commit", "off");
+        return options;
     }
 
     public int apiPort() {

@@ -44,8 +44,11 @@ public final class DocumentRepository {
 
     /**
      * @param pool       short transactions and reads
-     * @param uploadPool the statements of large uploads (their chunks, each in a transaction of its own, and
-     *                   their commits); its size caps how many of those run at once, whatever the number of uploads
+     * @param uploadPool the chunk writes of large uploads, each in a transaction of its own; its size caps how
+     *                   many run at once, whatever the number of uploads. Its sessions may run with
+     *                   {@code synchronous_commit = off}: an upload is acknowledged only after its
+     *                   document's commit on {@code pool}, which flushes the WAL up to that commit,
+     *                   and so every chunk written before it
      * @param batchPool  the batch transactions of {@link #insertBatch}: the group committer's own, whose
      *                   connections live on the committer's event loop (a pool's connections stay on the event
      *                   loop that opened them; see {@code RouterApplication})
@@ -423,7 +426,8 @@ public final class DocumentRepository {
 
     /** Records an upload of a package larger than one chunk (V13: its row marks its chunks as not yet committed). */
     public Future<LargeUpload> beginLargeUpload(UUID documentId) {
-        return uploadPool.preparedQuery(Sql.BEGIN_UPLOAD).execute(Tuple.of(documentId)).map(v -> new LargeUpload(documentId, uploadPool));
+        return uploadPool.preparedQuery(Sql.BEGIN_UPLOAD).execute(Tuple.of(documentId))
+                .map(v -> new LargeUpload(documentId, uploadPool, pool));
     }
 
     /**
@@ -431,7 +435,7 @@ public final class DocumentRepository {
      * after themselves (their node stopped), with their chunks; returns how many chunks went.
      */
     public Future<Integer> sweepAbandonedUploads(java.time.Duration age) {
-        return uploadPool.preparedQuery(Sql.SWEEP_UPLOADS).execute(Tuple.of(age.toMillis() / 1000.0)).map(SqlResult::rowCount);
+        return pool.preparedQuery(Sql.SWEEP_UPLOADS).execute(Tuple.of(age.toMillis() / 1000.0)).map(SqlResult::rowCount);
     }
 
     /** Chunks {@code from} to {@code to} (excluded) of a stored package, one after the other in one buffer. */
@@ -481,17 +485,19 @@ public final class DocumentRepository {
      */
     public static final class LargeUpload {
         private final UUID documentId;
+        private final Pool writes;
         private final Pool pool;
         private boolean ended;
 
-        private LargeUpload(UUID documentId, Pool pool) {
+        private LargeUpload(UUID documentId, Pool writes, Pool pool) {
             this.documentId = documentId;
+            this.writes = writes;
             this.pool = pool;
         }
 
         /** Writes a chunk; chunks may be written in any order and at once. */
         public Future<Void> writeChunk(int seq, Buffer data) {
-            return pool.preparedQuery(Sql.INSERT_CHUNK).execute(Tuple.of(documentId, seq, data)).mapEmpty();
+            return writes.preparedQuery(Sql.INSERT_CHUNK).execute(Tuple.of(documentId, seq, data)).mapEmpty();
         }
 
         /**
