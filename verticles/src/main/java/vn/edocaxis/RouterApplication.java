@@ -278,7 +278,8 @@ public final class RouterApplication implements AutoCloseable {
             await(vertx.deployVerticle(new NotificationVerticle((PgConnectOptions) new PgConnectOptions(connect).setMetricsName("notifications"), wakeups, registryCache)));
             await(vertx.deployVerticle(new HousekeepingVerticle(audit, stats, config.housekeeping().auditSealInterval(),
                     config.housekeeping().statsInterval(), deliveries, config.housekeeping().queueInterval(), metrics,
-                    config.housekeeping().uploadSweepInterval(), () -> documents.sweepAbandonedUploads(config.housekeeping().abandonedUploadAge()))));
+                    config.housekeeping().uploadSweepInterval(),
+                    () -> documents.sweepAbandonedUploads(config.housekeeping().abandonedUploadAge()))));
             await(vertx.deployVerticle(new PushVerticle(pushes, wakeups, new PushVerticle.Settings(
                     path(keys.pushCertificate()), path(keys.pushKey()), path(keys.pushTrustedCas()), config.push().concurrency(),
                     config.push().timeout(), config.push().pollInterval()), metrics)));

@@ -9,7 +9,7 @@ import vn.edocaxis.edxml.XmlLimits;
  * @param chunkBytes      size of the stored chunks, and so the most package bytes one upload holds in memory at once (times three)
  * @param xml             structural XML limits
  * @param minUploadRate   bytes per second that a package larger than one chunk must keep arriving at
- *                        while it holds a database connection, measured over each {@code rateWindow}
+ *                        once its first chunk is written, measured over each {@code rateWindow}
  *                        (time the router itself paused the body does not count); 0 turns the check off
  * @param rateWindow      the window of that measurement
  */

@@ -195,10 +195,11 @@ final class IntakeSession {
     }
 
     /**
-     * A large upload holds a database connection until it ends, so it must keep arriving at the
-     * minimum rate: once a window's worth of the client's own time (not the router's pauses) has
-     * passed, the bytes received in it are measured and a new window begins. Checked as data
-     * arrives; a client that sends nothing at all is ended by the connection's idle timeout.
+     * A large upload keeps its chunks, its memory and a connection for as long as the client
+     * takes, so it must keep arriving at the minimum rate: once a window's worth of the client's own
+     * time (not the router's pauses) has passed, the bytes received in it are measured and a new
+     * window begins. Checked as data arrives; a client that sends nothing at all is ended by the
+     * connection's idle timeout.
      */
     private void checkRate(int received) {
         if (limits.minUploadRate() == 0) {
