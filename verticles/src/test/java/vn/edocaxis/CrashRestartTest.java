@@ -1,0 +1,148 @@
+package vn.edocaxis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static vn.edocaxis.RouterFixture.await;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vn.edocaxis.support.TestDatabase;
+import vn.edocaxis.support.TestPackages;
+
+/**
+ * The router process killed (SIGKILL) with documents acknowledged and a large upload half sent:
+ * after a restart every acknowledged document is there and downloads byte for byte, the half-sent
+ * one was never committed, and what it had written is swept.
+ */
+class CrashRestartTest {
+
+    @TempDir
+    Path dir;
+    /** Held: Vert.x closes an unreachable client's connections (see RouterFixture). */
+    NetClient rawClient;
+
+    @Test
+    void acknowledgedDocumentsSurviveAKillAndAHalfSentUploadIsSwept() throws Exception {
+        TestDatabase db = TestDatabase.create();
+        int apiPort = RouterFixture.freePort();
+        Vertx vertx = Vertx.vertx();
+        Process router = start(db, apiPort, "6h");
+        try {
+            WebClient vpcp = client(vertx, apiPort, "vpcp");
+            // acknowledged: small ones (group commit) and two larger than a chunk (64 KiB here)
+            Map<String, String> acked = new LinkedHashMap<>();
+            List<byte[]> packages = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                packages.add(TestPackages.document("000.00.00.G22", List.of("000.00.00.H41"), "crash-" + i,
+                        new byte[i < 2 ? 200 * 1024 : 2 * 1024]));
+            }
+            for (byte[] body : packages) {
+                HttpResponse<Buffer> sent = await(vpcp.post("/v1/documents").putHeader("Content-Type", "application/xml")
+                        .sendBuffer(Buffer.buffer(body)));
+                assertThat(sent.statusCode()).as(sent.bodyAsString()).isEqualTo(201);
+                acked.put(sent.bodyAsJsonObject().getString("documentId"), sha256(body));
+            }
+            // half of a large package sent, its first chunks written
+            byte[] half = TestPackages.document("000.00.00.G22", List.of("000.00.00.H41"), "crash-half", new byte[400 * 1024]);
+            NetSocket socket = raw(vertx, apiPort);
+            socket.write(Buffer.buffer("POST /v1/documents HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/xml\r\n"
+                    + "Content-Length: " + half.length + "\r\n\r\n"));
+            socket.write(Buffer.buffer(Arrays.copyOf(half, half.length / 2)));
+            RouterFixture.eventually("chunks of the half-sent package written", () -> db.number(
+                    "select count(*) from document_chunk c join upload_in_progress u using (document_id)") >= 2);
+
+            router.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            assertThat(db.number("select count(*) from document where edxml_document_id = 'crash-half'")).isZero();
+            assertThat(db.number("select count(*) from upload_in_progress")).as("left by the killed upload").isEqualTo(1);
+
+            // restarted with a short age: the sweep (at start, then every second) removes the abandoned upload
+            router = start(db, apiPort, "1s");
+            RouterFixture.eventually("the abandoned upload swept", () -> db.number("select count(*) from upload_in_progress") == 0);
+            assertThat(db.number("select count(*) from document_chunk c where not exists"
+                    + " (select 1 from document d where d.id = c.document_id)")).as("chunks without a document").isZero();
+            WebClient receiver = client(vertx, apiPort, "nghean");
+            for (Map.Entry<String, String> doc : acked.entrySet()) {
+                long delivery = db.number("select id from delivery where document_id = '" + doc.getKey() + "'");
+                HttpResponse<Buffer> got = await(receiver.get("/v1/deliveries/" + delivery + "/package").send());
+                assertThat(got.statusCode()).isEqualTo(200);
+                assertThat(sha256(got.body().getBytes())).as("document %s after the restart", doc.getKey()).isEqualTo(doc.getValue());
+            }
+        } finally {
+            router.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            await(vertx.close());
+        }
+    }
+
+    /** The router as its own process, as `java -jar` would run it, on the test database. */
+    Process start(TestDatabase db, int apiPort, String abandonedAge) throws IOException {
+        Path log = dir.resolve("router-" + System.nanoTime() + ".log");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "-Dedoc.database.url=" + db.url(), "-Dedoc.database.user=" + db.user(),
+                "-Dedoc.api.host=127.0.0.1", "-Dedoc.api.port=" + apiPort, "-Dedoc.api.instances=1",
+                "-Dedoc.ops.port=" + RouterFixture.freePort(), "-Dedoc.pki.dir=" + dir.resolve("pki"),
+                "-Dedoc.storage.chunk-size=64KiB", "-Dedoc.housekeeping.abandoned-upload-age=" + abandonedAge,
+                "-Dedoc.housekeeping.upload-sweep-interval=1s",
+                "vn.edocaxis.Main", "run"));
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(log).contains("edoc-axis ready")) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("the router did not start:\n" + Files.readString(log));
+            }
+            sleep(100);
+        }
+        return process;
+    }
+
+    WebClient client(Vertx vertx, int port, String system) {
+        Path pki = dir.resolve("pki");
+        return WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost").setDefaultPort(port)
+                .setSsl(true).setTrustOptions(new PemTrustOptions().addCertPath(pki.resolve("ca.crt").toString()))
+                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(pki.resolve("systems/" + system + ".crt").toString())
+                        .setKeyPath(pki.resolve("systems/" + system + ".key").toString())));
+    }
+
+    NetSocket raw(Vertx vertx, int port) {
+        Path pki = dir.resolve("pki");
+        rawClient = vertx.createNetClient(new NetClientOptions().setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
+                .setTrustOptions(new PemTrustOptions().addCertPath(pki.resolve("ca.crt").toString()))
+                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(pki.resolve("systems/vpcp.crt").toString())
+                        .setKeyPath(pki.resolve("systems/vpcp.key").toString())));
+        return await(rawClient.connect(port, "localhost"));
+    }
+
+    static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
