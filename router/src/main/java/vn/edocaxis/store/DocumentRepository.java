@@ -27,9 +27,11 @@ import vn.edocaxis.routing.Recipient;
 
 /**
  * Stores packages and their deliveries. Packages that fit one chunk are written many per
- * transaction ({@link #insertBatch}, driven by {@link GroupCommitter}); a larger one streams its
- * chunks into a transaction held open for its upload ({@link LargeUpload}) so that nothing is
- * visible, or left behind, unless the whole package commits.
+ * transaction ({@link #insertBatch}, driven by {@link GroupCommitter}); a larger one
+ * ({@link LargeUpload}) writes each chunk in a short transaction of its own while it arrives and its
+ * document row last, in the transaction that makes it visible. Until then no reader can reach the
+ * chunks; a refused upload removes them, and those of an upload whose node stopped are swept by
+ * housekeeping.
  *
  * <p>Idempotency lives in unique indexes: a submission that repeats an earlier one byte for byte
  * does not insert (the statement skips the conflicting row) and gets the earlier answer back; a
