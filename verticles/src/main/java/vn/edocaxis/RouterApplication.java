@@ -205,7 +205,7 @@ public final class RouterApplication implements AutoCloseable {
             Context commitContext = ((VertxInternal) vertx).contextBuilder().withEventLoop(commitLoop.next()).build();
             Pool batchPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.storage().batchMaxInFlight())
                             .setName("commit").setConnectionTimeout(0))
-                    .connectingTo(new PgConnectOptions(connect).setMetricsName("commit")).using(vertx).build();
+                    .connectingTo(commitConnectOptions(connect)).using(vertx).build();
             DocumentRepository documents = new DocumentRepository(pool, uploadPool, batchPool);
             Timer batchTime = Timer.builder("edoc.group.commit.batch")
                     .description("Batch transactions of the group committer, from start to commit").register(metrics);
@@ -388,6 +388,22 @@ public final class RouterApplication implements AutoCloseable {
         PgConnectOptions options = new PgConnectOptions(connect);
         options.setMetricsName("uploads");
         options.addProperty("synchronous_commit", "off");
+        return options;
+    }
+
+    /**
+     * The group committer's sessions: its statements take arrays of rows, and PostgreSQL's default
+     * plan cache mode gives each connection custom plans for good when its first batches are small
+     * (a custom plan knows the arrays' lengths and costs less than the generic one, which assumes
+     * ten rows), so an idle or lightly loaded router planned its three batch statements again in
+     * every transaction: about half a millisecond of PostgreSQL CPU per batch of one to three
+     * documents, 40 % of it (docs/BENCHMARKS.md, "Planning every batch"). A generic plan is made
+     * once per connection and is the same plan at every batch size.
+     */
+    public static PgConnectOptions commitConnectOptions(PgConnectOptions connect) {
+        PgConnectOptions options = new PgConnectOptions(connect);
+        options.setMetricsName("commit");
+        options.addProperty("plan_cache_mode", "force_generic_plan");
         return options;
     }
 
