@@ -324,7 +324,8 @@ public final class DocumentRepository {
             subjects[i] = e.subject();
             details[i] = e.details();
         }
-        Future<?> lock = docs.isEmpty() ? Future.succeededFuture() : conn.query(Sql.LOCK_DELIVERY_IDS).execute();
+        // prepared, as the statements around it, so that it is planned once per connection, not in every batch
+        Future<?> lock = docs.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(Sql.LOCK_DELIVERY_IDS).execute();
         Future<RowSet<Row>> inserted = conn.preparedQuery(sql).execute(Tuple.of(
                 docs.toArray(new UUID[0]), units.toArray(new String[0]), systems.toArray(new String[0]),
                 auditDocs, actors, actions, subjects, details));
