@@ -48,7 +48,13 @@ class OpsEndpointsTest {
         long delivery = router.submit("vpcp", TestPackages.document("000.00.00.G22", List.of("000.00.00.H41"), "metrics-1"))
                 .bodyAsJsonObject().getJsonArray("deliveries").getJsonObject(0).getLong("deliveryId");
         assertThat(await(router.as("nghean").get("/v1/deliveries/" + delivery + "/package").send()).statusCode()).isEqualTo(200);
+        // the server counts a request once its response is written, which can be just after the
+        // client has read it (a download streams from the database): scrape until it is counted
         String metrics = get("/metrics").bodyAsString();
+        for (long until = System.nanoTime() + 5_000_000_000L; !metrics.contains("route=\"/v1/deliveries/:id/package\"")
+                && System.nanoTime() < until; ) {
+            metrics = get("/metrics").bodyAsString();
+        }
         assertThat(metrics).contains("jvm_memory_used_bytes");
         assertThat(metrics).contains("vertx_http_server_requests_total");
         assertThat(metrics).contains("route=\"/v1/deliveries/:id/package\"");
