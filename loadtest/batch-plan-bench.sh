@@ -5,8 +5,4 @@
 # Options (all optional): --seconds N (6, per batch size) --sizes 1,3,28 --rounds N (4)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B install -DskipTests
-mvn -q -B -pl verticles test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/bench.classpath >/dev/null
-exec java -Xmx512m -cp "verticles/target/test-classes:verticles/target/classes:$(cat verticles/target/bench.classpath)" \
-  vn.edocaxis.bench.BatchPlanBench "$@"
+exec loadtest/bench-java.sh -Xmx512m BatchPlanBench "$@"

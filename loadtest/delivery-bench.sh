@@ -5,8 +5,4 @@
 # Options (all optional): --rate DOCS_PER_S --seconds N --pushes N --router-options "JVM OPTIONS"
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B install -DskipTests
-mvn -q -B -pl verticles test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/bench.classpath >/dev/null
-exec java -Xmx1g -cp "verticles/target/test-classes:verticles/target/classes:$(cat verticles/target/bench.classpath)" \
-  vn.edocaxis.bench.DeliveryBench --jar verticles/target/edoc-axis.jar "$@"
+exec loadtest/bench-java.sh -Xmx1g DeliveryBench --jar verticles/target/edoc-axis.jar "$@"

@@ -19,11 +19,7 @@ cd "$(dirname "$0")/.."
 for tool in pgbench psql; do
   command -v "$tool" >/dev/null || { echo "intake-bench: needs $tool (Debian: apt-get install postgresql-client)" >&2; exit 2; }
 done
-mvn -q -B install -DskipTests
-mvn -q -B -pl verticles test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/bench.classpath >/dev/null
 # The generator holds every pre-signed package in memory (~10 KB each: about 1.2 GB for the
 # defaults' 120,000, plus a JIT round's 10,000 while it runs): its heap may grow to half the
 # machine's memory.
-exec java -XX:MaxRAMPercentage=50 -cp "verticles/target/test-classes:verticles/target/classes:$(cat verticles/target/bench.classpath)" \
-  vn.edocaxis.bench.IntakeBench --jar verticles/target/edoc-axis.jar "$@"
+exec loadtest/bench-java.sh -XX:MaxRAMPercentage=50 IntakeBench --jar verticles/target/edoc-axis.jar "$@"

@@ -6,8 +6,4 @@
 # Needs about 15 GB of free disk with the defaults; the data goes to a temporary directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B install -DskipTests
-mvn -q -B -pl verticles test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/bench.classpath >/dev/null
-exec java -Xmx512m -cp "verticles/target/test-classes:verticles/target/classes:$(cat verticles/target/bench.classpath)" \
-  vn.edocaxis.bench.StatsBench --jar verticles/target/edoc-axis.jar "$@"
+exec loadtest/bench-java.sh -Xmx512m StatsBench --jar verticles/target/edoc-axis.jar "$@"
