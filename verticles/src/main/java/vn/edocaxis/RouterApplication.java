@@ -288,6 +288,9 @@ public final class RouterApplication implements AutoCloseable {
 
             RouterApplication app = new RouterApplication(vertx, commitLoop, embedded, keys, engineName, first[0].actualPort(),
                     ops.actualPort(), registry);
+            if (embedded != null) {
+                embedded.stopFirst(app::closeServices);
+            }
             LOG.info("edoc-axis ready: API https://{}:{} ({} instance(s), TLS engine {}), ops http://{}:{}",
                     config.api().host(), app.apiPort, instances, engineName, config.ops().host(), app.opsPort);
             return app;
@@ -433,14 +436,19 @@ public final class RouterApplication implements AutoCloseable {
 
     @Override
     public void close() {
+        closeServices();
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+
+    /** Vert.x and the group committer's event loop; safe to call again, and from two threads at once. */
+    private void closeServices() {
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("Vert.x did not close cleanly", e);
         }
         commitLoop.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
-        if (embedded != null) {
-            embedded.close();
-        }
     }
 }
