@@ -44,6 +44,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.net.BindException;
 import java.time.Clock;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
@@ -125,9 +126,14 @@ public final class RouterApplication implements AutoCloseable {
     private final int opsPort;
     private final RegistryService registry;
     private final EventLoopGroup commitLoop;
+    private final String apiDeployment;
+    private final Duration shutdownGrace;
+    private boolean servicesClosed;
 
     private RouterApplication(Vertx vertx, EventLoopGroup commitLoop, EmbeddedDatabase embedded, KeyMaterial tls, String engine,
-                              int apiPort, int opsPort, RegistryService registry) {
+                              int apiPort, int opsPort, RegistryService registry, String apiDeployment, Duration shutdownGrace) {
+        this.apiDeployment = apiDeployment;
+        this.shutdownGrace = shutdownGrace;
         this.vertx = vertx;
         this.commitLoop = commitLoop;
         this.embedded = embedded;
@@ -266,10 +272,10 @@ public final class RouterApplication implements AutoCloseable {
             ApiVerticle[] first = new ApiVerticle[1];
             Vertx v = vertx;
             FailureHandler undecodable = new FailureHandler(metrics);
-            await(vertx.deployVerticle(() -> {
+            String apiDeployment = await(vertx.deployVerticle(() -> {
                 ApiVerticle verticle = new ApiVerticle(apiOptions, x -> ApiRoutes.create(v, resolver, registry, intake, deliveries,
                         pushes, sent, stats, audit, config.api().eventHeartbeat().toMillis(), config.compat(), metrics),
-                        undecodable::invalidRequest);
+                        undecodable::invalidRequest, config.api().shutdownGrace());
                 if (first[0] == null) {
                     first[0] = verticle;
                 }
@@ -287,7 +293,7 @@ public final class RouterApplication implements AutoCloseable {
             await(vertx.deployVerticle(ops).recover(e -> Future.failedFuture(listenError("ops", config.ops().port(), e))));
 
             RouterApplication app = new RouterApplication(vertx, commitLoop, embedded, keys, engineName, first[0].actualPort(),
-                    ops.actualPort(), registry);
+                    ops.actualPort(), registry, apiDeployment, config.api().shutdownGrace());
             if (embedded != null) {
                 embedded.stopFirst(app::closeServices);
             }
@@ -442,8 +448,22 @@ public final class RouterApplication implements AutoCloseable {
         }
     }
 
-    /** Vert.x and the group committer's event loop; safe to call again, and from two threads at once. */
-    private void closeServices() {
+    /**
+     * The API first ({@code api.shutdown-grace}: it takes no new connections and finishes the
+     * requests in progress while the pools, the group committer and housekeeping still run), then
+     * Vert.x and the group committer's event loop. Once, whichever thread calls first.
+     */
+    private synchronized void closeServices() {
+        if (servicesClosed) {
+            return;
+        }
+        servicesClosed = true;
+        try {
+            vertx.undeploy(apiDeployment).toCompletionStage().toCompletableFuture()
+                    .get(shutdownGrace.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warn("the API did not stop within api.shutdown-grace", e);
+        }
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -93,6 +93,45 @@ class CrashRestartTest {
         }
     }
 
+    @Test
+    void aTerminatedRouterFinishesTheSubmissionInProgress() throws Exception {
+        TestDatabase db = TestDatabase.create();
+        int apiPort = RouterFixture.freePort();
+        Vertx vertx = Vertx.vertx();
+        Process router = start(db, apiPort, "6h");
+        try {
+            byte[] body = TestPackages.document("000.00.00.G22", List.of("000.00.00.H41"), "terminated-mid-body", new byte[2 * 1024]);
+            NetSocket socket = raw(vertx, apiPort);
+            Buffer answer = Buffer.buffer();
+            socket.handler(answer::appendBuffer);
+            socket.write(Buffer.buffer("POST /v1/documents HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/xml\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n"));
+            socket.write(Buffer.buffer(Arrays.copyOf(body, body.length / 2)));
+            Thread.sleep(300);
+            router.destroy(); // SIGTERM, as a service manager or an orchestrator stops a node
+            Thread.sleep(500);
+            socket.write(Buffer.buffer(Arrays.copyOfRange(body, body.length / 2, body.length)));
+            RouterFixture.eventually("an answer", () -> answer.toString().contains("\r\n\r\n"));
+            assertThat(answer.toString()).as("the submission begun before the stop; the router's log:\n%s", logs()).startsWith("HTTP/1.1 201");
+            assertThat(router.waitFor(60, TimeUnit.SECONDS)).as("stopped").isTrue();
+            assertThat(db.number("select count(*) from document where edxml_document_id = 'terminated-mid-body'")).isEqualTo(1);
+        } finally {
+            router.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            await(vertx.close());
+        }
+    }
+
+    /** The routers' logs of this test. */
+    String logs() throws IOException {
+        StringBuilder all = new StringBuilder();
+        try (var files = Files.list(dir)) {
+            for (Path log : files.filter(f -> f.getFileName().toString().startsWith("router-")).sorted().toList()) {
+                all.append(Files.readString(log));
+            }
+        }
+        return all.toString();
+    }
+
     /** The router as its own process, as `java -jar` would run it, on the test database. */
     Process start(TestDatabase db, int apiPort, String abandonedAge) throws IOException {
         Path log = dir.resolve("router-" + System.nanoTime() + ".log");

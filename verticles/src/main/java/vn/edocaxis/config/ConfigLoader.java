@@ -102,7 +102,7 @@ public final class ConfigLoader {
                 text(c, "api.host"), port(c, "api.port", false), range(c, "api.instances", 0, 256),
                 bytes(c, "api.max-package-size", 1024, Long.MAX_VALUE), duration(c, "api.idle-timeout"),
                 duration(c, "api.event-heartbeat"), bytes(c, "api.min-upload-rate", 0, Long.MAX_VALUE),
-                duration(c, "api.upload-rate-window"));
+                duration(c, "api.upload-rate-window"), duration(c, "api.shutdown-grace"));
         RouterConfig.Ops ops = new RouterConfig.Ops(text(c, "ops.host"), port(c, "ops.port", false));
 
         Path serverCertificate = optionalFile(c, "tls.server-certificate");

@@ -13,7 +13,7 @@ public record RouterConfig(Api api, Ops ops, Tls tls, Pki pki, Database database
                            Compat compat) {
 
     public record Api(String host, int port, int instances, long maxPackageSize, Duration idleTimeout, Duration eventHeartbeat,
-                      long minUploadRate, Duration uploadRateWindow) {
+                      long minUploadRate, Duration uploadRateWindow, Duration shutdownGrace) {
     }
 
     public record Ops(String host, int port) {

@@ -7,6 +7,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,14 +24,16 @@ public final class ApiVerticle extends VerticleBase {
     private final HttpServerOptions options;
     private final Function<io.vertx.core.Vertx, Router> routes;
     private final Handler<HttpServerRequest> invalidRequests;
+    private final Duration shutdownGrace;
     private HttpServer server;
 
     /** {@code invalidRequests} answers requests that could not be decoded (they reach no route). */
     public ApiVerticle(HttpServerOptions options, Function<io.vertx.core.Vertx, Router> routes,
-                       Handler<HttpServerRequest> invalidRequests) {
+                       Handler<HttpServerRequest> invalidRequests, Duration shutdownGrace) {
         this.options = options;
         this.routes = routes;
         this.invalidRequests = invalidRequests;
+        this.shutdownGrace = shutdownGrace;
     }
 
     @Override
@@ -39,6 +43,17 @@ public final class ApiVerticle extends VerticleBase {
                 .invalidRequestHandler(invalidRequests)
                 .exceptionHandler(e -> LOG.debug("connection refused or broken: {}", e.toString()));
         return server.listen();
+    }
+
+    /**
+     * Takes no new connections and lets the requests in progress finish, for at most
+     * {@code api.shutdown-grace}, before the connections are closed: a node stopped by its service
+     * manager answers what it has begun (Vert.x closes the pools and the group committer only after
+     * every verticle has stopped).
+     */
+    @Override
+    public Future<?> stop() {
+        return server.shutdown(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public int actualPort() {
