@@ -32,7 +32,8 @@ import vn.edocaxis.support.TestPackages;
 /**
  * The router process killed (SIGKILL) with documents acknowledged and a large upload half sent:
  * after a restart every acknowledged document is there and downloads byte for byte, the half-sent
- * one was never committed, and what it had written is swept.
+ * one was never committed, and what it had written is swept. And the router stopped as a service
+ * manager stops it (SIGTERM) while a submission is being received: that submission is answered.
  */
 class CrashRestartTest {
 
