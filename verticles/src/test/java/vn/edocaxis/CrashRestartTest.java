@@ -122,6 +122,38 @@ class CrashRestartTest {
         }
     }
 
+    @Test
+    void aTerminatedRouterEndsItsEventStreamsAndLongPollsAtOnce() throws Exception {
+        TestDatabase db = TestDatabase.create();
+        int apiPort = RouterFixture.freePort();
+        Vertx vertx = Vertx.vertx();
+        Process router = start(db, apiPort, "6h");
+        try {
+            NetSocket stream = raw(vertx, apiPort);
+            Buffer streamed = Buffer.buffer();
+            stream.handler(streamed::appendBuffer);
+            stream.write(Buffer.buffer("GET /v1/events HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+            NetSocket poll = raw(vertx, apiPort);
+            Buffer polled = Buffer.buffer();
+            poll.handler(polled::appendBuffer);
+            poll.write(Buffer.buffer("GET /v1/inbox?wait=60 HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+            RouterFixture.eventually("the stream open", () -> streamed.toString().contains("retry: 2000"));
+            Thread.sleep(500); // the long poll waiting
+
+            long stop = System.nanoTime();
+            router.destroy(); // SIGTERM
+            assertThat(router.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - stop);
+            assertThat(seconds).as("stopped without waiting out api.shutdown-grace (10 s) for them").isLessThan(8);
+            assertThat(streamed.toString()).as("the stream ended with its last chunk").endsWith("0\r\n\r\n");
+            assertThat(polled.toString()).as("the long poll answered as if its wait had run out")
+                    .startsWith("HTTP/1.1 200").endsWith("{\"items\":[],\"nextCursor\":null}");
+        } finally {
+            router.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            await(vertx.close());
+        }
+    }
+
     /** The routers' logs of this test. */
     String logs() throws IOException {
         StringBuilder all = new StringBuilder();
@@ -166,6 +198,9 @@ class CrashRestartTest {
 
     NetSocket raw(Vertx vertx, int port) {
         Path pki = dir.resolve("pki");
+        if (rawClient != null) {
+            return await(rawClient.connect(port, "localhost"));
+        }
         rawClient = vertx.createNetClient(new NetClientOptions().setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
                 .setTrustOptions(new PemTrustOptions().addCertPath(pki.resolve("ca.crt").toString()))
                 .setKeyCertOptions(new PemKeyCertOptions().setCertPath(pki.resolve("systems/vpcp.crt").toString())

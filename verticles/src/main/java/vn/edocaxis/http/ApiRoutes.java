@@ -34,10 +34,10 @@ public final class ApiRoutes {
     public static Router create(Vertx vertx, CallerResolver resolver, RegistryService registry, IntakeService intake,
                                 DeliveryService deliveries, PushService pushes, SentService sent, StatsService stats,
                                 AuditService audit, long eventHeartbeatMillis, RouterConfig.Compat compat,
-                                MeterRegistry meters) {
+                                MeterRegistry meters, Stopping stopping) {
         Router router = Router.router(vertx);
         DocumentHandlers documents = new DocumentHandlers(intake);
-        DeliveryHandlers inbox = new DeliveryHandlers(deliveries);
+        DeliveryHandlers inbox = new DeliveryHandlers(deliveries, stopping);
         DirectoryHandlers directory = new DirectoryHandlers(registry);
         AdminHandlers admin = new AdminHandlers(registry);
         PushHandlers push = new PushHandlers(pushes);
@@ -50,7 +50,7 @@ public final class ApiRoutes {
         router.post("/v1/documents").handler(documents::submit);
         router.get("/v1/inbox").handler(inbox::inbox);
         router.get("/v1/inbox/count").handler(inbox::count);
-        router.get("/v1/events").handler(new EventStreamHandler(deliveries, eventHeartbeatMillis));
+        router.get("/v1/events").handler(new EventStreamHandler(deliveries, eventHeartbeatMillis, stopping));
         router.get("/v1/deliveries/:id/package").handler(inbox::download);
         router.post("/v1/deliveries/:id/ack").handler(smallBody).handler(inbox::ack);
         router.get("/v1/sent").handler(feedback::list);

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.edocaxis.routing.Caller;
@@ -19,9 +20,11 @@ final class DeliveryHandlers {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryHandlers.class);
 
     private final DeliveryService deliveries;
+    private final Stopping stopping;
 
-    DeliveryHandlers(DeliveryService deliveries) {
+    DeliveryHandlers(DeliveryService deliveries, Stopping stopping) {
         this.deliveries = deliveries;
+        this.stopping = stopping;
     }
 
     /** {@code GET /v1/inbox?limit&cursor&kind&since&unit&wait}: pending deliveries, optionally waiting for one. */
@@ -31,13 +34,25 @@ final class DeliveryHandlers {
         DeliveryService.InboxQuery query = new DeliveryService.InboxQuery(ctx.request().getParam("cursor"), limit,
                 ctx.request().getParam("kind"), Requests.instantParam(ctx, "since"), ctx.request().getParam("unit"),
                 Requests.longParam(ctx, "wait", 0));
+        // a long poll still waiting when the router stops answers as if its wait had run out
+        Runnable forget = query.waitSeconds() == 0 ? () -> { } : stopping.onStop(() -> answer(ctx, new DeliveryService.InboxPage(List.of(), null)));
         deliveries.inbox(caller, query)
                 .onSuccess(page -> {
-                    if (!ctx.response().closed()) {
-                        ok(ctx, Json.inbox(page));
-                    }
+                    forget.run();
+                    answer(ctx, page);
                 })
-                .onFailure(ctx::fail);
+                .onFailure(failure -> {
+                    forget.run();
+                    if (!ctx.response().ended()) {
+                        ctx.fail(failure);
+                    }
+                });
+    }
+
+    private static void answer(RoutingContext ctx, DeliveryService.InboxPage page) {
+        if (!ctx.response().closed() && !ctx.response().ended()) {
+            ok(ctx, Json.inbox(page));
+        }
     }
 
     /** {@code GET /v1/inbox/count?kind&since&unit}. */

@@ -28,10 +28,12 @@ final class EventStreamHandler implements Handler<RoutingContext> {
 
     private final DeliveryService deliveries;
     private final long heartbeatMillis;
+    private final Stopping stopping;
 
-    EventStreamHandler(DeliveryService deliveries, long heartbeatMillis) {
+    EventStreamHandler(DeliveryService deliveries, long heartbeatMillis, Stopping stopping) {
         this.deliveries = deliveries;
         this.heartbeatMillis = heartbeatMillis;
+        this.stopping = stopping;
     }
 
     @Override
@@ -69,6 +71,7 @@ final class EventStreamHandler implements Handler<RoutingContext> {
         private boolean closed;
         private DeliveryWakeups.Subscription subscription;
         private long heartbeat;
+        private Runnable forgetStop = () -> { };
 
         Stream(RoutingContext ctx, Caller.SystemCaller caller, HttpServerResponse response, Long resumeAfter) {
             this.ctx = ctx;
@@ -81,6 +84,13 @@ final class EventStreamHandler implements Handler<RoutingContext> {
             // subscribed before the first read: nothing that commits meanwhile can be missed
             subscription = deliveries.wakeups().onDelivery(caller.systemId(), this::pump);
             response.closeHandler(v -> close());
+            // the router stops: the stream ends cleanly, and the client reconnects (to another node)
+            forgetStop = stopping.onStop(() -> {
+                if (!closed) {
+                    close();
+                    response.end();
+                }
+            });
             heartbeat = ctx.vertx().setPeriodic(heartbeatMillis, t -> {
                 if (!response.writeQueueFull()) {
                     response.write(": heartbeat\n\n");
@@ -194,6 +204,7 @@ final class EventStreamHandler implements Handler<RoutingContext> {
                 closed = true;
                 subscription.cancel();
                 ctx.vertx().cancelTimer(heartbeat);
+                forgetStop.run();
             }
         }
     }

@@ -9,7 +9,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.BiFunction;
+import vn.edocaxis.http.Stopping;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,13 +23,14 @@ public final class ApiVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
 
     private final HttpServerOptions options;
-    private final Function<io.vertx.core.Vertx, Router> routes;
+    private final BiFunction<io.vertx.core.Vertx, Stopping, Router> routes;
+    private final Stopping stopping = new Stopping();
     private final Handler<HttpServerRequest> invalidRequests;
     private final Duration shutdownGrace;
     private HttpServer server;
 
     /** {@code invalidRequests} answers requests that could not be decoded (they reach no route). */
-    public ApiVerticle(HttpServerOptions options, Function<io.vertx.core.Vertx, Router> routes,
+    public ApiVerticle(HttpServerOptions options, BiFunction<io.vertx.core.Vertx, Stopping, Router> routes,
                        Handler<HttpServerRequest> invalidRequests, Duration shutdownGrace) {
         this.options = options;
         this.routes = routes;
@@ -39,20 +41,21 @@ public final class ApiVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         server = vertx.createHttpServer(options)
-                .requestHandler(routes.apply(vertx))
+                .requestHandler(routes.apply(vertx, stopping))
                 .invalidRequestHandler(invalidRequests)
                 .exceptionHandler(e -> LOG.debug("connection refused or broken: {}", e.toString()));
         return server.listen();
     }
 
     /**
-     * Takes no new connections and lets the requests in progress finish, for at most
-     * {@code api.shutdown-grace}, before the connections are closed: a node stopped by its service
-     * manager answers what it has begun (Vert.x closes the pools and the group committer only after
-     * every verticle has stopped).
+     * Ends the open event streams and long polls ({@link Stopping}), then takes no new connections
+     * and lets the requests in progress finish, for at most {@code api.shutdown-grace}, before the
+     * connections are closed: a node stopped by its service manager answers what it has begun (the
+     * router closes Vert.x, its pools and the group committer only after this).
      */
     @Override
     public Future<?> stop() {
+        stopping.stop();
         return server.shutdown(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS);
     }
 
