@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,46 +97,32 @@ class CrashRestartTest {
 
     @Test
     void aTerminatedRouterFinishesTheSubmissionInProgress() throws Exception {
-        TestDatabase db = TestDatabase.create();
-        int apiPort = RouterFixture.freePort();
-        Vertx vertx = Vertx.vertx();
-        Process router = start(db, apiPort, "6h");
-        try {
+        withRouter((router, db, socket) -> {
             byte[] body = TestPackages.document("000.00.00.G22", List.of("000.00.00.H41"), "terminated-mid-body", new byte[2 * 1024]);
-            NetSocket socket = raw(vertx, apiPort);
-            Buffer answer = Buffer.buffer();
-            socket.handler(answer::appendBuffer);
-            socket.write(Buffer.buffer("POST /v1/documents HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/xml\r\n"
+            NetSocket upload = socket.call();
+            Buffer answer = received(upload);
+            upload.write(Buffer.buffer("POST /v1/documents HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/xml\r\n"
                     + "Content-Length: " + body.length + "\r\n\r\n"));
-            socket.write(Buffer.buffer(Arrays.copyOf(body, body.length / 2)));
+            upload.write(Buffer.buffer(Arrays.copyOf(body, body.length / 2)));
             Thread.sleep(300);
             router.destroy(); // SIGTERM, as a service manager or an orchestrator stops a node
             Thread.sleep(500);
-            socket.write(Buffer.buffer(Arrays.copyOfRange(body, body.length / 2, body.length)));
+            upload.write(Buffer.buffer(Arrays.copyOfRange(body, body.length / 2, body.length)));
             RouterFixture.eventually("an answer", () -> answer.toString().contains("\r\n\r\n"));
             assertThat(answer.toString()).as("the submission begun before the stop; the router's log:\n%s", logs()).startsWith("HTTP/1.1 201");
             assertThat(router.waitFor(60, TimeUnit.SECONDS)).as("stopped").isTrue();
             assertThat(db.number("select count(*) from document where edxml_document_id = 'terminated-mid-body'")).isEqualTo(1);
-        } finally {
-            router.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            await(vertx.close());
-        }
+        });
     }
 
     @Test
     void aTerminatedRouterEndsItsEventStreamsAndLongPollsAtOnce() throws Exception {
-        TestDatabase db = TestDatabase.create();
-        int apiPort = RouterFixture.freePort();
-        Vertx vertx = Vertx.vertx();
-        Process router = start(db, apiPort, "6h");
-        try {
-            NetSocket stream = raw(vertx, apiPort);
-            Buffer streamed = Buffer.buffer();
-            stream.handler(streamed::appendBuffer);
+        withRouter((router, db, socket) -> {
+            NetSocket stream = socket.call();
+            Buffer streamed = received(stream);
             stream.write(Buffer.buffer("GET /v1/events HTTP/1.1\r\nHost: localhost\r\n\r\n"));
-            NetSocket poll = raw(vertx, apiPort);
-            Buffer polled = Buffer.buffer();
-            poll.handler(polled::appendBuffer);
+            NetSocket poll = socket.call();
+            Buffer polled = received(poll);
             poll.write(Buffer.buffer("GET /v1/inbox?wait=60 HTTP/1.1\r\nHost: localhost\r\n\r\n"));
             RouterFixture.eventually("the stream open", () -> streamed.toString().contains("retry: 2000"));
             Thread.sleep(500); // the long poll waiting
@@ -148,10 +135,32 @@ class CrashRestartTest {
             assertThat(streamed.toString()).as("the stream ended with its last chunk").endsWith("0\r\n\r\n");
             assertThat(polled.toString()).as("the long poll answered as if its wait had run out")
                     .startsWith("HTTP/1.1 200").endsWith("{\"items\":[],\"nextCursor\":null}");
+        });
+    }
+
+    /** A test given a router process on a database of its own, and raw mutual-TLS connections to its API (as vpcp). */
+    interface RouterRun {
+        void run(Process router, TestDatabase db, Callable<NetSocket> socket) throws Exception;
+    }
+
+    void withRouter(RouterRun test) throws Exception {
+        TestDatabase db = TestDatabase.create();
+        int apiPort = RouterFixture.freePort();
+        Vertx vertx = Vertx.vertx();
+        Process router = start(db, apiPort, "6h");
+        try {
+            test.run(router, db, () -> raw(vertx, apiPort));
         } finally {
             router.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             await(vertx.close());
         }
+    }
+
+    /** Everything the socket receives from now on. */
+    static Buffer received(NetSocket socket) {
+        Buffer all = Buffer.buffer();
+        socket.handler(all::appendBuffer);
+        return all;
     }
 
     /** The routers' logs of this test. */
