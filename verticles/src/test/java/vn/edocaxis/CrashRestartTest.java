@@ -131,7 +131,7 @@ class CrashRestartTest {
             router.destroy(); // SIGTERM
             assertThat(router.waitFor(60, TimeUnit.SECONDS)).isTrue();
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - stop);
-            assertThat(seconds).as("stopped without waiting out api.shutdown-grace (10 s) for them").isLessThan(8);
+            assertThat(seconds).as("stopped without waiting out api.shutdown-grace (8 s) for them").isLessThan(7);
             assertThat(streamed.toString()).as("the stream ended with its last chunk").endsWith("0\r\n\r\n");
             assertThat(polled.toString()).as("the long poll answered as if its wait had run out")
                     .startsWith("HTTP/1.1 200").endsWith("{\"items\":[],\"nextCursor\":null}");
