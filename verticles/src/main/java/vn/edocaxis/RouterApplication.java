@@ -51,6 +51,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.edocaxis.config.ConfigError;
@@ -128,10 +129,13 @@ public final class RouterApplication implements AutoCloseable {
     private final EventLoopGroup commitLoop;
     private final String apiDeployment;
     private final Duration shutdownGrace;
+    private final AtomicBoolean stopping;
     private boolean servicesClosed;
 
     private RouterApplication(Vertx vertx, EventLoopGroup commitLoop, EmbeddedDatabase embedded, KeyMaterial tls, String engine,
-                              int apiPort, int opsPort, RegistryService registry, String apiDeployment, Duration shutdownGrace) {
+                              int apiPort, int opsPort, RegistryService registry, String apiDeployment, Duration shutdownGrace,
+                              AtomicBoolean stopping) {
+        this.stopping = stopping;
         this.apiDeployment = apiDeployment;
         this.shutdownGrace = shutdownGrace;
         this.vertx = vertx;
@@ -289,11 +293,12 @@ public final class RouterApplication implements AutoCloseable {
             await(vertx.deployVerticle(new PushVerticle(pushes, wakeups, new PushVerticle.Settings(
                     path(keys.pushCertificate()), path(keys.pushKey()), path(keys.pushTrustedCas()), config.push().concurrency(),
                     config.push().timeout(), config.push().pollInterval()), metrics)));
-            OpsVerticle ops = new OpsVerticle(config.ops().host(), config.ops().port(), pool, metrics);
+            AtomicBoolean stopping = new AtomicBoolean();
+            OpsVerticle ops = new OpsVerticle(config.ops().host(), config.ops().port(), pool, metrics, stopping::get);
             await(vertx.deployVerticle(ops).recover(e -> Future.failedFuture(listenError("ops", config.ops().port(), e))));
 
             RouterApplication app = new RouterApplication(vertx, commitLoop, embedded, keys, engineName, first[0].actualPort(),
-                    ops.actualPort(), registry, apiDeployment, config.api().shutdownGrace());
+                    ops.actualPort(), registry, apiDeployment, config.api().shutdownGrace(), stopping);
             if (embedded != null) {
                 embedded.stopFirst(app::closeServices);
             }
@@ -458,6 +463,7 @@ public final class RouterApplication implements AutoCloseable {
             return;
         }
         servicesClosed = true;
+        stopping.set(true); // readiness DOWN while the API finishes what is in progress
         try {
             vertx.undeploy(apiDeployment).toCompletionStage().toCompletableFuture()
                     .get(shutdownGrace.toMillis() + 5_000, TimeUnit.MILLISECONDS);

@@ -8,7 +8,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import java.util.function.BooleanSupplier;
 
 /**
  * The operations port, plain HTTP and private: liveness, readiness (the database answers) and
@@ -20,29 +22,42 @@ public final class OpsVerticle extends VerticleBase {
     private final int port;
     private final Pool pool;
     private final PrometheusMeterRegistry metrics;
+    private final BooleanSupplier stopping;
     private HttpServer server;
 
-    public OpsVerticle(String host, int port, Pool pool, PrometheusMeterRegistry metrics) {
+    /** @param stopping true once the router is stopping: readiness is DOWN from then on */
+    public OpsVerticle(String host, int port, Pool pool, PrometheusMeterRegistry metrics, BooleanSupplier stopping) {
         this.host = host;
         this.port = port;
         this.pool = pool;
         this.metrics = metrics;
+        this.stopping = stopping;
     }
 
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
         router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-        router.get("/health/ready").handler(ctx -> pool.query("select 1").execute()
-                .onSuccess(rows -> ctx.json(new JsonObject().put("status", "UP").put("database", "UP")))
-                .onFailure(e -> ctx.response().setStatusCode(503)
-                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                        .end(new JsonObject().put("status", "DOWN").put("database", e.getMessage()).encode())));
+        router.get("/health/ready").handler(this::ready);
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.scrape()));
         server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(router);
         return server.listen();
+    }
+
+    /** 503 once the router is stopping, or when the database does not answer. */
+    private void ready(RoutingContext ctx) {
+        if (stopping.getAsBoolean()) {
+            ctx.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(new JsonObject().put("status", "DOWN").put("stopping", true).encode());
+            return;
+        }
+        pool.query("select 1").execute()
+                .onSuccess(rows -> ctx.json(new JsonObject().put("status", "UP").put("database", "UP")))
+                .onFailure(e -> ctx.response().setStatusCode(503)
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                        .end(new JsonObject().put("status", "DOWN").put("database", e.getMessage()).encode()));
     }
 
     public int actualPort() {
