@@ -278,7 +278,8 @@ public final class RouterApplication implements AutoCloseable {
             FailureHandler undecodable = new FailureHandler(metrics);
             String apiDeployment = await(vertx.deployVerticle(() -> {
                 ApiVerticle verticle = new ApiVerticle(apiOptions, (x, stopping) -> ApiRoutes.create(v, resolver, registry, intake,
-                        deliveries, pushes, sent, stats, audit, config.api().eventHeartbeat().toMillis(), config.compat(), metrics, stopping),
+                        deliveries, pushes, sent, stats, audit, config.api().eventHeartbeat().toMillis(), config.compat(), metrics,
+                        stopping),
                         undecodable::invalidRequest, config.api().shutdownGrace());
                 if (first[0] == null) {
                     first[0] = verticle;

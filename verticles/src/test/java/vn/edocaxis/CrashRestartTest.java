@@ -109,7 +109,8 @@ class CrashRestartTest {
             Thread.sleep(500);
             upload.write(Buffer.buffer(Arrays.copyOfRange(body, body.length / 2, body.length)));
             RouterFixture.eventually("an answer", () -> answer.toString().contains("\r\n\r\n"));
-            assertThat(answer.toString()).as("the submission begun before the stop; the router's log:\n%s", logs()).startsWith("HTTP/1.1 201");
+            assertThat(answer.toString()).as("the submission begun before the stop; the router's log:\n%s", logs())
+                    .startsWith("HTTP/1.1 201");
             assertThat(router.waitFor(60, TimeUnit.SECONDS)).as("stopped").isTrue();
             assertThat(db.number("select count(*) from document where edxml_document_id = 'terminated-mid-body'")).isEqualTo(1);
         });

@@ -35,7 +35,8 @@ final class DeliveryHandlers {
                 ctx.request().getParam("kind"), Requests.instantParam(ctx, "since"), ctx.request().getParam("unit"),
                 Requests.longParam(ctx, "wait", 0));
         // a long poll still waiting when the router stops answers as if its wait had run out
-        Runnable forget = query.waitSeconds() == 0 ? () -> { } : stopping.onStop(() -> answer(ctx, new DeliveryService.InboxPage(List.of(), null)));
+        Runnable forget = query.waitSeconds() == 0 ? () -> { }
+                : stopping.onStop(() -> answer(ctx, new DeliveryService.InboxPage(List.of(), null)));
         deliveries.inbox(caller, query)
                 .onSuccess(page -> {
                     forget.run();

@@ -689,7 +689,8 @@ public final class IntakeBench {
         String url = "postgresql://postgres@127.0.0.1:" + router.dbPort;
         psql(url + "/postgres", "vacuum");
         psql(url + "/pgbench_baseline", "vacuum");
-        System.out.printf(Locale.ROOT, "vacuumed the router's and pgbench's databases in %.1f s, not measured%n", (System.nanoTime() - start) / 1e9);
+        System.out.printf(Locale.ROOT, "vacuumed the router's and pgbench's databases in %.1f s, not measured%n",
+                (System.nanoTime() - start) / 1e9);
     }
 
     /** pgbench flat out for {@code seconds}: transactions a second. */
