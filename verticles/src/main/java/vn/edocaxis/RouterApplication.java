@@ -130,7 +130,6 @@ public final class RouterApplication implements AutoCloseable {
     private final String apiDeployment;
     private final Duration shutdownGrace;
     private final AtomicBoolean stopping;
-    private boolean servicesClosed;
 
     private RouterApplication(Vertx vertx, EventLoopGroup commitLoop, EmbeddedDatabase embedded, KeyMaterial tls, String engine,
                               int apiPort, int opsPort, RegistryService registry, String apiDeployment, Duration shutdownGrace,
@@ -457,14 +456,13 @@ public final class RouterApplication implements AutoCloseable {
     /**
      * The API first ({@code api.shutdown-grace}: it takes no new connections and finishes the
      * requests in progress while the pools, the group committer and housekeeping still run), then
-     * Vert.x and the group committer's event loop. Once, whichever thread calls first.
+     * Vert.x and the group committer's event loop. Once, whichever thread calls first; a second
+     * caller waits until it is done (the embedded database is stopped after it).
      */
     private synchronized void closeServices() {
-        if (servicesClosed) {
+        if (stopping.getAndSet(true)) { // also readiness DOWN while the API finishes what is in progress
             return;
         }
-        servicesClosed = true;
-        stopping.set(true); // readiness DOWN while the API finishes what is in progress
         try {
             vertx.undeploy(apiDeployment).toCompletionStage().toCompletableFuture()
                     .get(shutdownGrace.toMillis() + 5_000, TimeUnit.MILLISECONDS);

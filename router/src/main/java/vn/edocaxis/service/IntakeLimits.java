@@ -1,5 +1,6 @@
 package vn.edocaxis.service;
 
+import java.time.Duration;
 import vn.edocaxis.edxml.XmlLimits;
 
 /**
@@ -13,7 +14,7 @@ import vn.edocaxis.edxml.XmlLimits;
  *                        (time the router itself paused the body does not count); 0 turns the check off
  * @param rateWindow      the window of that measurement
  */
-public record IntakeLimits(long maxPackageBytes, int chunkBytes, XmlLimits xml, long minUploadRate, java.time.Duration rateWindow) {
+public record IntakeLimits(long maxPackageBytes, int chunkBytes, XmlLimits xml, long minUploadRate, Duration rateWindow) {
 
     public IntakeLimits {
         if (maxPackageBytes < 1024 || chunkBytes < 4096) {
@@ -26,6 +27,6 @@ public record IntakeLimits(long maxPackageBytes, int chunkBytes, XmlLimits xml, 
 
     /** Without a minimum upload rate. */
     public IntakeLimits(long maxPackageBytes, int chunkBytes, XmlLimits xml) {
-        this(maxPackageBytes, chunkBytes, xml, 0, java.time.Duration.ofSeconds(30));
+        this(maxPackageBytes, chunkBytes, xml, 0, Duration.ofSeconds(30));
     }
 }

@@ -10,9 +10,9 @@ import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
-import vn.edocaxis.http.Stopping;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vn.edocaxis.http.Stopping;
 
 /**
  * One instance of the mutual-TLS API server; the runtime deploys one per event loop, all sharing
