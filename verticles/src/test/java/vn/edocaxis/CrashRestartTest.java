@@ -13,18 +13,33 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.edocaxis.support.TestDatabase;
@@ -33,8 +48,11 @@ import vn.edocaxis.support.TestPackages;
 /**
  * The router process killed (SIGKILL) with documents acknowledged and a large upload half sent:
  * after a restart every acknowledged document is there and downloads byte for byte, the half-sent
- * one was never committed, and what it had written is swept. And the router stopped as a service
- * manager stops it (SIGTERM) while a submission is being received: that submission is answered.
+ * one was never committed, and what it had written is swept. The database server killed (every
+ * PostgreSQL process, SIGKILL) under load: submissions are refused with 503 while it is down, the
+ * same router process acknowledges again once it is back, every acknowledged document survived and
+ * nothing is half-written. And the router stopped as a service manager stops it (SIGTERM) while a
+ * submission is being received: that submission is answered.
  */
 class CrashRestartTest {
 
@@ -139,6 +157,136 @@ class CrashRestartTest {
         });
     }
 
+    @Test
+    void acknowledgedDocumentsSurviveADatabaseCrashAndTheRouterRecoversByItself() throws Exception {
+        int pgPort = RouterFixture.freePort();
+        Path data = dir.resolve("pgdata");
+        EmbeddedPostgres postgres = database(data, pgPort);
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("create database edoc");
+        }
+        String url = "postgresql://127.0.0.1:" + pgPort + "/edoc";
+        int apiPort = RouterFixture.freePort();
+        Vertx vertx = Vertx.vertx();
+        Process router = start(url, "postgres", apiPort, "6h");
+        ExecutorService senders = Executors.newFixedThreadPool(8);
+        try {
+            WebClient vpcp = client(vertx, apiPort, "vpcp");
+            Map<String, String> acked = new ConcurrentHashMap<>(); // document id -> SHA-256 of the package
+            List<byte[]> unanswered = Collections.synchronizedList(new ArrayList<>()); // refused packages, in order
+            Map<String, Integer> refusals = new ConcurrentHashMap<>(); // "status code" -> count
+            AtomicInteger sequence = new AtomicInteger();
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                running.add(senders.submit(() -> {
+                    while (!stop.get()) {
+                        String id = "pgcrash-" + sequence.incrementAndGet();
+                        byte[] body = TestPackages.document("000.00.00.G22", List.of("000.00.00.H41"), id, new byte[2 * 1024]);
+                        HttpResponse<Buffer> sent = await(vpcp.post("/v1/documents").putHeader("Content-Type", "application/xml")
+                                .timeout(30_000).sendBuffer(Buffer.buffer(body)));
+                        if (sent.statusCode() == 201) {
+                            acked.put(sent.bodyAsJsonObject().getString("documentId"), sha256(body));
+                        } else {
+                            unanswered.add(body);
+                            refusals.merge(sent.statusCode() + " " + sent.bodyAsJsonObject().getString("code"), 1, Integer::sum);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            RouterFixture.eventually("documents acknowledged before the crash", () -> acked.size() >= 100);
+
+            // every PostgreSQL process killed at once, as by a power cut of the database's host or an OOM kill
+            int killedAt = acked.size();
+            crash(data);
+            postgres.close(); // zonky's hold on the data directory (its pg_ctl stop fails: nothing runs)
+            sleep(1500);
+            assertThat(refusals).as("answers while the database is down").isNotEmpty()
+                    .allSatisfy((answer, count) -> assertThat(answer).isEqualTo("503 DATABASE_UNAVAILABLE"));
+
+            // the database restarts (crash recovery from its WAL) and the same router process carries on
+            postgres = database(data, pgPort);
+            int before = acked.size();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (acked.size() < before + 100) {
+                assertThat(System.nanoTime()).as("submissions acknowledged again after the restart").isLessThan(deadline);
+                sleep(50);
+            }
+            stop.set(true);
+            for (Future<?> sender : running) {
+                sender.get(60, TimeUnit.SECONDS); // no sender saw a transport failure or a timeout
+            }
+            assertThat(router.isAlive()).isTrue();
+            assertThat(killedAt).isGreaterThanOrEqualTo(100);
+
+            Map<String, Long> deliveries = new HashMap<>();
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/edoc", "postgres", "");
+                 Statement s = c.createStatement()) {
+                // nothing half-written: every document has its chunks and its delivery, every chunk and delivery its document
+                assertThat(count(s, "select count(*) from document d where d.chunk_count"
+                        + " <> (select count(*) from document_chunk c where c.document_id = d.id)")).isZero();
+                assertThat(count(s, "select count(*) from document d where not exists"
+                        + " (select 1 from delivery v where v.document_id = d.id)")).isZero();
+                assertThat(count(s, "select count(*) from delivery v where not exists"
+                        + " (select 1 from document d where d.id = v.document_id)")).isZero();
+                assertThat(count(s, "select count(*) from document_chunk c where not exists"
+                        + " (select 1 from document d where d.id = c.document_id)")).isZero();
+                try (ResultSet rs = s.executeQuery("select document_id, id from delivery")) {
+                    while (rs.next()) {
+                        deliveries.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+            }
+            // every acknowledged document is there, byte for byte
+            WebClient receiver = client(vertx, apiPort, "nghean");
+            for (Map.Entry<String, String> doc : acked.entrySet()) {
+                assertThat(deliveries).as("acknowledged document %s", doc.getKey()).containsKey(doc.getKey());
+                HttpResponse<Buffer> got = await(receiver.get("/v1/deliveries/" + deliveries.get(doc.getKey()) + "/package").send());
+                assertThat(got.statusCode()).isEqualTo(200);
+                assertThat(sha256(got.body().getBytes())).as("acknowledged document %s", doc.getKey()).isEqualTo(doc.getValue());
+            }
+            // a refused submission sent again is stored now, or was after all: 201 either way (idempotency);
+            // the first ones refused, those in flight when the database died, are the ones that may have been stored
+            for (byte[] body : unanswered.subList(0, Math.min(50, unanswered.size()))) {
+                HttpResponse<Buffer> again = await(vpcp.post("/v1/documents").putHeader("Content-Type", "application/xml")
+                        .sendBuffer(Buffer.buffer(body)));
+                assertThat(again.statusCode()).as(again.bodyAsString()).isEqualTo(201);
+            }
+        } finally {
+            senders.shutdownNow();
+            router.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            await(vertx.close());
+            postgres.close();
+        }
+    }
+
+    /** A PostgreSQL server of this test's own on {@code data}, durable as production's: fsync and synchronous commit on. */
+    static EmbeddedPostgres database(Path data, int port) throws IOException {
+        return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port)
+                .setPGStartupWait(Duration.ofSeconds(60)).setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on").start();
+    }
+
+    /** Kills the postmaster of {@code data} and all its processes (SIGKILL), and waits until they are gone. */
+    static void crash(Path data) throws IOException {
+        long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+        List<ProcessHandle> all = new ArrayList<>(postmaster.descendants().toList());
+        all.add(0, postmaster);
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle p : all) {
+            p.onExit().join();
+        }
+    }
+
+    static long count(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** A test given a router process on a database of its own, and raw mutual-TLS connections to its API (as vpcp). */
     interface RouterRun {
         void run(Process router, TestDatabase db, Callable<NetSocket> socket) throws Exception;
@@ -177,10 +325,14 @@ class CrashRestartTest {
 
     /** The router as its own process, as `java -jar` would run it, on the test database. */
     Process start(TestDatabase db, int apiPort, String abandonedAge) throws IOException {
+        return start(db.url(), db.user(), apiPort, abandonedAge);
+    }
+
+    Process start(String databaseUrl, String user, int apiPort, String abandonedAge) throws IOException {
         Path log = dir.resolve("router-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "-Dedoc.database.url=" + db.url(), "-Dedoc.database.user=" + db.user(),
+                "-Dedoc.database.url=" + databaseUrl, "-Dedoc.database.user=" + user,
                 "-Dedoc.api.host=127.0.0.1", "-Dedoc.api.port=" + apiPort, "-Dedoc.api.instances=1",
                 "-Dedoc.ops.port=" + RouterFixture.freePort(), "-Dedoc.pki.dir=" + dir.resolve("pki"),
                 "-Dedoc.storage.chunk-size=64KiB", "-Dedoc.housekeeping.abandoned-upload-age=" + abandonedAge,

@@ -2,6 +2,8 @@ package vn.edocaxis.http;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
+import io.vertx.core.VertxException;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -11,6 +13,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.pgclient.PgException;
+import java.io.IOException;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -173,7 +177,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
         if (failure instanceof HttpException http) {
             return fromStatus(http.getStatusCode(), http.getPayload());
         }
-        if (failure instanceof PgException || isConnectionFailure(failure)) {
+        if (isDatabaseFailure(failure)) {
             return new RouterException(ErrorCode.DATABASE_UNAVAILABLE, "the database could not complete the request", failure);
         }
         if (failure == null) {
@@ -182,9 +186,27 @@ public final class FailureHandler implements Handler<RoutingContext> {
         return new RouterException(ErrorCode.INTERNAL_ERROR, "internal error", failure);
     }
 
-    private static boolean isConnectionFailure(Throwable failure) {
-        return failure instanceof io.vertx.core.VertxException && failure.getMessage() != null
-                && failure.getMessage().toLowerCase(java.util.Locale.ROOT).contains("connection");
+    /**
+     * PostgreSQL's own errors, and the failures of the connections to it, as the pool and the
+     * client report them: refused (the server down or restarting), broken (it crashed or was
+     * stopped), closed. A request handler does no other network or file I/O whose failure it
+     * answers, except reading the request, whose failures ({@link HttpClosedException}: the
+     * client's connection) are not the database's.
+     */
+    static boolean isDatabaseFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof HttpClosedException) {
+                return false;
+            }
+            if (t instanceof PgException || t instanceof IOException) {
+                return true;
+            }
+            if (t instanceof VertxException && t.getMessage() != null
+                    && t.getMessage().toLowerCase(Locale.ROOT).contains("connection")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static RouterException fromStatus(int status, String payload) {
