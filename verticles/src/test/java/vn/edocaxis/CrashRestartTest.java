@@ -218,6 +218,11 @@ class CrashRestartTest {
                 sender.get(60, TimeUnit.SECONDS); // no sender saw a transport failure or a timeout
             }
             assertThat(router.isAlive()).isTrue();
+            // thousands of refusals, a few log lines: each kind of warning at most once per 10 s
+            String log = logs();
+            assertThat(log.lines().filter(l -> l.contains("database unavailable:")).count()).isBetween(1L, 3L);
+            assertThat(log.lines().filter(l -> l.contains("documents failed")).count()).isBetween(1L, 3L);
+            assertThat(log).as("no stack trace per refusal").doesNotContain("POST /v1/documents failed");
             assertThat(killedAt).isGreaterThanOrEqualTo(100);
 
             Map<String, Long> deliveries = new HashMap<>();

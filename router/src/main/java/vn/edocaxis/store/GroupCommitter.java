@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vn.edocaxis.error.ThrottledWarning;
 
 /**
  * Group commit: concurrent submissions share transactions. A submission is written at once when
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class GroupCommitter {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
+    /** With the database down every batch fails: not one line each. */
+    private static final ThrottledWarning BATCH_FAILED = new ThrottledWarning(LOG, Duration.ofSeconds(10));
 
     /** Limits of one batch transaction and of how many run at once. */
     public record Limits(int maxDocuments, long maxBytes, int maxInFlight) {
@@ -222,7 +226,7 @@ public final class GroupCommitter {
                         batch.get(0).complete(null, failure);
                         return Future.succeededFuture();
                     }
-                    LOG.warn("batch of {} documents failed ({}); committing them one by one", batch.size(), failure.toString());
+                    BATCH_FAILED.warn("a batch of {} documents failed ({}); committing them one by one", batch.size(), failure.toString());
                     Future<Void> chain = Future.succeededFuture();
                     for (Item item : batch) {
                         chain = chain.compose(v -> write(List.of(item), () -> { }));

@@ -14,12 +14,14 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.pgclient.PgException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.edocaxis.error.ErrorCode;
 import vn.edocaxis.error.RouterException;
+import vn.edocaxis.error.ThrottledWarning;
 import vn.edocaxis.error.Violation;
 
 /**
@@ -31,6 +33,8 @@ import vn.edocaxis.error.Violation;
 public final class FailureHandler implements Handler<RoutingContext> {
 
     private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+    /** While the database is down every request fails: not one log line each. */
+    private static final ThrottledWarning UNAVAILABLE = new ThrottledWarning(LOG, Duration.ofSeconds(10));
     private static final long DISCARD_BYTES = 8L * 1024 * 1024;
     private static final long DISCARD_MILLIS = 10_000;
 
@@ -108,7 +112,11 @@ public final class FailureHandler implements Handler<RoutingContext> {
     void respond(RoutingContext ctx, RouterException error) {
         HttpServerRequest request = ctx.request();
         count(error);
-        if (!error.code().isClientError()) {
+        if (error.code() == ErrorCode.DATABASE_UNAVAILABLE) {
+            // the metric edoc_refusals_total{code="DATABASE_UNAVAILABLE"} counts each
+            UNAVAILABLE.warn("database unavailable: a request refused with 503, the latest because of {}",
+                    (error.getCause() != null ? error.getCause() : error).toString());
+        } else if (!error.code().isClientError()) {
             LOG.error("{} {} failed", request.method(), request.path(), error.getCause() != null ? error.getCause() : error);
         }
         HttpServerResponse response = ctx.response();

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vn.edocaxis.error.ThrottledWarning;
 import vn.edocaxis.service.AuditService;
 import vn.edocaxis.service.DeliveryService;
 import vn.edocaxis.service.StatsService;
@@ -78,6 +79,8 @@ public final class HousekeepingVerticle extends VerticleBase {
     /** Runs {@code job} every {@code interval} (and at once if {@code now}), never two runs at a time. */
     private void every(Duration interval, String what, Supplier<Future<?>> job, boolean now) {
         boolean[] running = {false};
+        // a job runs every second or so, and with the database down fails each time
+        ThrottledWarning failed = new ThrottledWarning(LOG, Duration.ofMinutes(1));
         Handler<Long> tick = t -> {
             if (running[0]) {
                 return;
@@ -86,7 +89,7 @@ public final class HousekeepingVerticle extends VerticleBase {
             job.get().onComplete(ar -> {
                 running[0] = false;
                 if (ar.failed()) {
-                    LOG.warn("{} failed: {}", what, ar.cause().toString());
+                    failed.warn("{} failed: {}", what, ar.cause().toString());
                 }
             });
         };
