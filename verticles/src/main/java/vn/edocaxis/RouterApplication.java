@@ -225,7 +225,8 @@ public final class RouterApplication implements AutoCloseable {
                     .description("Documents from joining the group committer's queue to their commit").register(metrics);
             ReceiptSigner receipts = new ReceiptSigner(keys.receiptKey(), keys.receiptCertificate());
             GroupCommitter committer = new GroupCommitter(documents, commitContext, new GroupCommitter.Limits(
-                    config.storage().batchMaxDocuments(), config.storage().batchMaxBytes(), config.storage().batchMaxInFlight()),
+                    config.storage().batchMaxDocuments(), config.storage().batchMaxBytes(), config.storage().batchMaxInFlight(),
+                    config.storage().batchAnswerTimeout()),
                     new GroupCommitter.Observer() {
                         @Override
                         public void batch(int documentCount, long nanos) {

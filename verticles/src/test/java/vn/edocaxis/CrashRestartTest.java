@@ -48,8 +48,9 @@ import vn.edocaxis.support.TestPackages;
 /**
  * The router process killed (SIGKILL) with documents acknowledged and a large upload half sent:
  * after a restart every acknowledged document is there and downloads byte for byte, the half-sent
- * one was never committed, and what it had written is swept. The database server killed (every
- * PostgreSQL process, SIGKILL) under load: submissions are refused with 503 while it is down, the
+ * one was never committed, and what it had written is swept. The database server frozen (SIGSTOP)
+ * under load, then killed (every PostgreSQL process, SIGKILL): submissions are refused with 503
+ * after the answer timeout while it is frozen and at once while it is down, the
  * same router process acknowledges again once it is back, every acknowledged document survived and
  * nothing is half-written. And the router stopped as a service manager stops it (SIGTERM) while a
  * submission is being received: that submission is answered.
@@ -168,7 +169,7 @@ class CrashRestartTest {
         String url = "postgresql://127.0.0.1:" + pgPort + "/edoc";
         int apiPort = RouterFixture.freePort();
         Vertx vertx = Vertx.vertx();
-        Process router = start(url, "postgres", apiPort, "6h");
+        Process router = start(url, "postgres", apiPort, "6h", "-Dedoc.storage.batch.answer-timeout=2s");
         ExecutorService senders = Executors.newFixedThreadPool(8);
         try {
             WebClient vpcp = client(vertx, apiPort, "vpcp");
@@ -195,7 +196,17 @@ class CrashRestartTest {
                     return null;
                 }));
             }
-            RouterFixture.eventually("documents acknowledged before the crash", () -> acked.size() >= 100);
+            RouterFixture.eventually("documents acknowledged before the freeze", () -> acked.size() >= 100);
+
+            // every PostgreSQL process stopped (SIGSTOP): connections open, nothing answers, as in a network
+            // partition; submissions are refused once storage.batch.answer-timeout (2 s here) has passed
+            signal(data, "STOP");
+            long frozenAt = System.nanoTime();
+            RouterFixture.eventually("submissions refused while the database is frozen", () -> !refusals.isEmpty());
+            assertThat(Duration.ofNanos(System.nanoTime() - frozenAt)).isLessThan(Duration.ofSeconds(10));
+            signal(data, "CONT");
+            int thawedAt = acked.size();
+            RouterFixture.eventually("documents acknowledged after the thaw", () -> acked.size() >= thawedAt + 100);
 
             // every PostgreSQL process killed at once, as by a power cut of the database's host or an OOM kill
             int killedAt = acked.size();
@@ -262,6 +273,11 @@ class CrashRestartTest {
             senders.shutdownNow();
             router.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             await(vertx.close());
+            try {
+                signal(data, "CONT"); // if an assertion failed while it was frozen
+            } catch (Exception | AssertionError e) {
+                // not running
+            }
             postgres.close();
         }
     }
@@ -271,6 +287,14 @@ class CrashRestartTest {
         return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port)
                 .setPGStartupWait(Duration.ofSeconds(60)).setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on").start();
+    }
+
+    /** Sends a signal ({@code STOP}, {@code CONT}) to the postmaster of {@code data} and all its processes. */
+    static void signal(Path data, String signal) throws Exception {
+        long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal, Long.toString(pid)));
+        ProcessHandle.of(pid).orElseThrow().descendants().forEach(p -> command.add(Long.toString(p.pid())));
+        assertThat(new ProcessBuilder(command).inheritIO().start().waitFor()).isZero();
     }
 
     /** Kills the postmaster of {@code data} and all its processes (SIGKILL), and waits until they are gone. */
@@ -333,7 +357,7 @@ class CrashRestartTest {
         return start(db.url(), db.user(), apiPort, abandonedAge);
     }
 
-    Process start(String databaseUrl, String user, int apiPort, String abandonedAge) throws IOException {
+    Process start(String databaseUrl, String user, int apiPort, String abandonedAge, String... options) throws IOException {
         Path log = dir.resolve("router-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"),
@@ -341,8 +365,9 @@ class CrashRestartTest {
                 "-Dedoc.api.host=127.0.0.1", "-Dedoc.api.port=" + apiPort, "-Dedoc.api.instances=1",
                 "-Dedoc.ops.port=" + RouterFixture.freePort(), "-Dedoc.pki.dir=" + dir.resolve("pki"),
                 "-Dedoc.storage.chunk-size=64KiB", "-Dedoc.housekeeping.abandoned-upload-age=" + abandonedAge,
-                "-Dedoc.housekeeping.upload-sweep-interval=1s",
-                "vn.edocaxis.Main", "run"));
+                "-Dedoc.housekeeping.upload-sweep-interval=1s"));
+        command.addAll(List.of(options));
+        command.addAll(List.of("vn.edocaxis.Main", "run"));
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -8,11 +8,17 @@ import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vn.edocaxis.error.ErrorCode;
+import vn.edocaxis.error.RouterException;
 import vn.edocaxis.error.ThrottledWarning;
 
 /**
@@ -37,10 +43,20 @@ public final class GroupCommitter {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
     /** With the database down every batch fails: not one line each. */
     private static final ThrottledWarning BATCH_FAILED = new ThrottledWarning(LOG, Duration.ofSeconds(10));
+    private static final ThrottledWarning LATE = new ThrottledWarning(LOG, Duration.ofSeconds(10));
 
-    /** Limits of one batch transaction and of how many run at once. */
-    public record Limits(int maxDocuments, long maxBytes, int maxInFlight) {
+    /**
+     * Limits of one batch transaction and of how many run at once, and how long a submission waits
+     * for its commit before it is refused (a database that stopped answering without closing its
+     * connections, or a lock held elsewhere).
+     */
+    public record Limits(int maxDocuments, long maxBytes, int maxInFlight, Duration answerTimeout) {
+        public static final Duration DEFAULT_ANSWER_TIMEOUT = Duration.ofSeconds(30);
         public static final Limits DEFAULT = new Limits(256, 8L * 1024 * 1024, 1);
+
+        public Limits(int maxDocuments, long maxBytes, int maxInFlight) {
+            this(maxDocuments, maxBytes, maxInFlight, DEFAULT_ANSWER_TIMEOUT);
+        }
     }
 
     /** Told the time of each batch transaction and of each document from queued to committed (for metrics). */
@@ -72,10 +88,17 @@ public final class GroupCommitter {
         List<Receipt> seal(List<NewDocument> documents, List<StoredDocument> stored);
     }
 
-    private record Item(DocumentRepository.Pending pending, Promise<Optional<StoredDocument>> promise, Context caller, long queuedAt) {
+    private record Item(DocumentRepository.Pending pending, Promise<Optional<StoredDocument>> promise, Context caller, long queuedAt,
+                        AtomicBoolean answered) {
 
-        /** Completes on the caller's context, whose state the callbacks touch. */
-        void complete(Optional<StoredDocument> result, Throwable failure) {
+        /**
+         * Completes on the caller's context, whose state the callbacks touch; only the first
+         * answer counts (a commit that ends after the answer timeout refused it). Whether this was it.
+         */
+        boolean complete(Optional<StoredDocument> result, Throwable failure) {
+            if (!answered.compareAndSet(false, true)) {
+                return false;
+            }
             Runnable done = () -> {
                 if (failure == null) {
                     promise.tryComplete(result);
@@ -88,6 +111,7 @@ public final class GroupCommitter {
             } else {
                 caller.runOnContext(v -> done.run());
             }
+            return true;
         }
     }
 
@@ -95,6 +119,9 @@ public final class GroupCommitter {
     private final Context context;
     private final Limits limits;
     private final ArrayDeque<Item> queue = new ArrayDeque<>();
+    /** The batches being written, for the answer timeout. */
+    private final Set<List<Item>> writing = Collections.newSetFromMap(new IdentityHashMap<>());
+    private boolean timerSet;
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong batchedDocuments = new AtomicLong();
     private final Observer observer;
@@ -119,12 +146,46 @@ public final class GroupCommitter {
      */
     public Future<Optional<StoredDocument>> commit(NewDocument document, Buffer chunk) {
         Promise<Optional<StoredDocument>> promise = Promise.promise();
-        Item item = new Item(new DocumentRepository.Pending(document, chunk), promise, Vertx.currentContext(), System.nanoTime());
+        Item item = new Item(new DocumentRepository.Pending(document, chunk), promise, Vertx.currentContext(), System.nanoTime(),
+                new AtomicBoolean());
         context.runOnContext(v -> {
+            if (!timerSet) {
+                timerSet = true;
+                long period = Math.max(10, Math.min(1000, limits.answerTimeout().toMillis() / 4));
+                context.owner().setPeriodic(period, t -> expire());
+            }
             queue.add(item);
             flush();
         });
         return promise.future();
+    }
+
+    /**
+     * Refuses the submissions that have waited longer than the answer timeout, queued or in a batch
+     * being written, with {@link ErrorCode#DATABASE_UNAVAILABLE}. Nothing is cancelled: a batch
+     * that commits later stores its documents all the same (their submitters, told to send again,
+     * get the original answer), and the queue moves on when it ends.
+     */
+    private void expire() {
+        long oldest = System.nanoTime() - limits.answerTimeout().toNanos();
+        RouterException late = new RouterException(ErrorCode.DATABASE_UNAVAILABLE,
+                "the database did not commit the submission within " + limits.answerTimeout().toSeconds() + " s; send it again");
+        int refused = 0;
+        for (List<Item> batch : writing) {
+            for (Item item : batch) {
+                if (item.queuedAt() - oldest < 0 && item.complete(null, late)) {
+                    refused++;
+                }
+            }
+        }
+        while (!queue.isEmpty() && queue.peek().queuedAt() - oldest < 0) {
+            if (queue.poll().complete(null, late)) {
+                refused++;
+            }
+        }
+        if (refused > 0) {
+            LATE.warn("{} submission(s) waited over {} s for their commit and were refused", refused, limits.answerTimeout().toSeconds());
+        }
     }
 
     private void flush() {
@@ -208,9 +269,11 @@ public final class GroupCommitter {
      */
     private Future<Void> write(List<Item> batch, Runnable release) {
         long start = System.nanoTime();
+        writing.add(batch);
         // what follows a commit never goes down the failure path: the documents are stored
         return documents.insertBatch(batch.stream().map(Item::pending).toList())
                 .compose(results -> {
+                    writing.remove(batch);
                     long end = System.nanoTime();
                     observe(() -> observer.batch(batch.size(), end - start));
                     release.run();
@@ -222,6 +285,7 @@ public final class GroupCommitter {
                     }
                     return Future.<Void>succeededFuture();
                 }, failure -> {
+                    writing.remove(batch);
                     if (batch.size() == 1) {
                         batch.get(0).complete(null, failure);
                         return Future.succeededFuture();

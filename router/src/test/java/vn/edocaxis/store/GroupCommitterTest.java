@@ -7,13 +7,19 @@ import static vn.edocaxis.store.StoreFixture.await;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import vn.edocaxis.edxml.PackageKind;
+import vn.edocaxis.error.ErrorCode;
+import vn.edocaxis.error.RouterException;
 import vn.edocaxis.routing.Recipient;
 
 /** Group commit against a real PostgreSQL: shared transactions, isolation of a bad document, losing the database. */
@@ -254,6 +260,46 @@ class GroupCommitterTest {
         } finally {
             store.db().execute("drop trigger refuse_at_commit on document");
             store.db().execute("drop function refuse_at_commit()");
+        }
+    }
+    @Test
+    void aSubmissionWhoseCommitDoesNotEndInTimeIsRefusedAndItsBatchStillCommits() throws Exception {
+        GroupCommitter committer = new GroupCommitter(documents, store.vertx().getOrCreateContext(),
+                new GroupCommitter.Limits(64, 1 << 20, 1, Duration.ofSeconds(1)));
+        try (Connection holder = store.db().connect(); Statement s = holder.createStatement()) {
+            // the delivery-id lock held elsewhere: the batch waits inside its transaction, as with a database that stopped answering
+            s.execute("select pg_advisory_lock(7302)");
+            List<NewDocument> sent = new ArrayList<>();
+            List<Future<Optional<StoredDocument>>> results = new ArrayList<>();
+            for (String id : List.of("late-written", "late-queued")) {
+                NewDocument d = document(id, "000.00.00.A02");
+                sent.add(d);
+                results.add(committer.commit(d, Buffer.buffer("<edXML>" + id + "</edXML>")));
+                Thread.sleep(300); // the first in a batch that waits for the lock, the second queued behind it
+            }
+            long start = System.nanoTime();
+            for (Future<Optional<StoredDocument>> result : results) {
+                assertThatThrownBy(() -> await(result)).cause().isInstanceOfSatisfying(RouterException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.DATABASE_UNAVAILABLE));
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("answered without waiting for the lock").isLessThan(Duration.ofSeconds(10));
+
+            s.execute("select pg_advisory_unlock(7302)");
+            // the blocked batch commits after all; the queued submission was never written
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (store.db().number("select count(*) from document where edxml_document_id = 'late-written'") < 1) {
+                assertThat(System.nanoTime()).as("the blocked batch committed").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            assertThat(store.db().number("select count(*) from document where edxml_document_id = 'late-queued'")).isZero();
+
+            // sent again: the committed ones get their original (a conflict, resolved), the queued one is stored now
+            for (NewDocument d : sent) {
+                Optional<StoredDocument> again = await(committer.commit(d, Buffer.buffer("<edXML>" + d.edxmlDocumentId() + "</edXML>")));
+                StoredDocument stored = again.isPresent() ? again.get() : await(documents.resolveConflict(d));
+                assertThat(stored.id()).isEqualTo(d.id());
+            }
+            assertThat(store.db().number("select count(*) from document where edxml_document_id like 'late-%'")).isEqualTo(2);
         }
     }
 }

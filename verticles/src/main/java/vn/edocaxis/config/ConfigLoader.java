@@ -133,7 +133,8 @@ public final class ConfigLoader {
 
         long chunk = bytes(c, "storage.chunk-size", 16 * 1024, 16L * 1024 * 1024);
         RouterConfig.Storage storage = new RouterConfig.Storage((int) chunk, range(c, "storage.batch.max-documents", 1, 100_000),
-                bytes(c, "storage.batch.max-bytes", chunk, 1L << 30), range(c, "storage.batch.max-in-flight", 1, 64));
+                bytes(c, "storage.batch.max-bytes", chunk, 1L << 30), range(c, "storage.batch.max-in-flight", 1, 64),
+                duration(c, "storage.batch.answer-timeout"));
         String revocation = c.getString("signature.revocation").strip();
         if (!revocation.equals("require-crl") && !revocation.equals("check-if-available")) {
             throw new ConfigError("signature.revocation must be require-crl or check-if-available, found " + revocation

@@ -42,7 +42,7 @@ public record RouterConfig(Api api, Ops ops, Tls tls, Pki pki, Database database
         }
     }
 
-    public record Storage(int chunkSize, int batchMaxDocuments, long batchMaxBytes, int batchMaxInFlight) {
+    public record Storage(int chunkSize, int batchMaxDocuments, long batchMaxBytes, int batchMaxInFlight, Duration batchAnswerTimeout) {
     }
 
     /** Null paths mean: the development PKI's, or the TLS bundle. */
