@@ -275,7 +275,13 @@ class GroupCommitterTest {
                 NewDocument d = document(id, "000.00.00.A02");
                 sent.add(d);
                 results.add(committer.commit(d, Buffer.buffer("<edXML>" + id + "</edXML>")));
-                Thread.sleep(300); // the first in a batch that waits for the lock, the second queued behind it
+                // the first in a batch that waits for the lock, the second queued behind it
+                long waiting = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (store.db().number("select count(*) from pg_locks where locktype = 'advisory' and not granted"
+                        + " and database = (select oid from pg_database where datname = current_database())") == 0) {
+                    assertThat(System.nanoTime()).as("the batch waiting for the lock").isLessThan(waiting);
+                    Thread.sleep(10);
+                }
             }
             long start = System.nanoTime();
             for (Future<Optional<StoredDocument>> result : results) {
