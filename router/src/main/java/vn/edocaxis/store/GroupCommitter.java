@@ -121,7 +121,6 @@ public final class GroupCommitter {
     private final ArrayDeque<Item> queue = new ArrayDeque<>();
     /** The batches being written, for the answer timeout. */
     private final Set<List<Item>> writing = Collections.newSetFromMap(new IdentityHashMap<>());
-    private boolean timerSet;
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong batchedDocuments = new AtomicLong();
     private final Observer observer;
@@ -138,6 +137,8 @@ public final class GroupCommitter {
         this.limits = limits;
         this.observer = observer;
         this.sealer = sealer;
+        long period = Math.max(10, Math.min(1000, limits.answerTimeout().toMillis() / 4));
+        context.runOnContext(v -> context.owner().setPeriodic(period, t -> expire()));
     }
 
     /**
@@ -149,11 +150,6 @@ public final class GroupCommitter {
         Item item = new Item(new DocumentRepository.Pending(document, chunk), promise, Vertx.currentContext(), System.nanoTime(),
                 new AtomicBoolean());
         context.runOnContext(v -> {
-            if (!timerSet) {
-                timerSet = true;
-                long period = Math.max(10, Math.min(1000, limits.answerTimeout().toMillis() / 4));
-                context.owner().setPeriodic(period, t -> expire());
-            }
             queue.add(item);
             flush();
         });
@@ -168,18 +164,25 @@ public final class GroupCommitter {
      */
     private void expire() {
         long oldest = System.nanoTime() - limits.answerTimeout().toNanos();
-        RouterException late = new RouterException(ErrorCode.DATABASE_UNAVAILABLE,
-                "the database did not commit the submission within " + limits.answerTimeout().toSeconds() + " s; send it again");
-        int refused = 0;
+        List<Item> late = new ArrayList<>();
         for (List<Item> batch : writing) {
             for (Item item : batch) {
-                if (item.queuedAt() - oldest < 0 && item.complete(null, late)) {
-                    refused++;
+                if (item.queuedAt() - oldest < 0) {
+                    late.add(item);
                 }
             }
         }
         while (!queue.isEmpty() && queue.peek().queuedAt() - oldest < 0) {
-            if (queue.poll().complete(null, late)) {
+            late.add(queue.poll());
+        }
+        if (late.isEmpty()) {
+            return;
+        }
+        RouterException refusal = new RouterException(ErrorCode.DATABASE_UNAVAILABLE,
+                "the database did not commit the submission within " + limits.answerTimeout().toSeconds() + " s; send it again");
+        int refused = 0;
+        for (Item item : late) {
+            if (item.complete(null, refusal)) {
                 refused++;
             }
         }

@@ -112,12 +112,12 @@ public final class FailureHandler implements Handler<RoutingContext> {
     void respond(RoutingContext ctx, RouterException error) {
         HttpServerRequest request = ctx.request();
         count(error);
+        Throwable cause = error.getCause() != null ? error.getCause() : error;
         if (error.code() == ErrorCode.DATABASE_UNAVAILABLE) {
             // the metric edoc_refusals_total{code="DATABASE_UNAVAILABLE"} counts each
-            UNAVAILABLE.warn("database unavailable: a request refused with 503, the latest because of {}",
-                    (error.getCause() != null ? error.getCause() : error).toString());
+            UNAVAILABLE.warn("database unavailable: a request refused with 503, the latest because of {}", cause.toString());
         } else if (!error.code().isClientError()) {
-            LOG.error("{} {} failed", request.method(), request.path(), error.getCause() != null ? error.getCause() : error);
+            LOG.error("{} {} failed", request.method(), request.path(), cause);
         }
         HttpServerResponse response = ctx.response();
         if (response.headWritten()) {

@@ -79,7 +79,7 @@ public final class HousekeepingVerticle extends VerticleBase {
     /** Runs {@code job} every {@code interval} (and at once if {@code now}), never two runs at a time. */
     private void every(Duration interval, String what, Supplier<Future<?>> job, boolean now) {
         boolean[] running = {false};
-        // a job runs every second or so, and with the database down fails each time
+        // with the database down a job fails at each run (the audit seal and the roll-up every second)
         ThrottledWarning failed = new ThrottledWarning(LOG, Duration.ofMinutes(1));
         Handler<Long> tick = t -> {
             if (running[0]) {
