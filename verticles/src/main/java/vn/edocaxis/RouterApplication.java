@@ -78,6 +78,7 @@ import vn.edocaxis.signature.TrustStoreValidator;
 import vn.edocaxis.store.GroupCommitter;
 import vn.edocaxis.service.Registry;
 import vn.edocaxis.service.RegistryService;
+import vn.edocaxis.store.AnsweringPool;
 import vn.edocaxis.store.DeliveryRepository;
 import vn.edocaxis.store.DocumentRepository;
 import vn.edocaxis.store.Migrations;
@@ -203,7 +204,10 @@ public final class RouterApplication implements AutoCloseable {
                             .setName("uploads").setMaxWaitQueueSize(-1))
                     .connectingTo(uploadConnectOptions(connect)).using(vertx).build();
 
-            RegistryRepository registryRepository = new RegistryRepository(pool);
+            // What requests read and write through single statements is refused with 503 when the
+            // database stops answering (database.answer-timeout); background jobs use the pool as is.
+            Pool requests = new AnsweringPool(pool, config.database().answerTimeout());
+            RegistryRepository registryRepository = new RegistryRepository(requests);
             Registry registryCache = new Registry(registryRepository);
             RegistryService registry = new RegistryService(registryRepository, registryCache);
             // The group committer runs on an event loop of its own, and so do the connections of its
@@ -215,7 +219,7 @@ public final class RouterApplication implements AutoCloseable {
             Pool batchPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.storage().batchMaxInFlight())
                             .setName("commit").setConnectionTimeout(0))
                     .connectingTo(commitConnectOptions(connect)).using(vertx).build();
-            DocumentRepository documents = new DocumentRepository(pool, uploadPool, batchPool);
+            DocumentRepository documents = new DocumentRepository(requests, uploadPool, batchPool);
             Timer batchTime = Timer.builder("edoc.group.commit.batch")
                     .description("Batch transactions of the group committer, from start to commit").register(metrics);
             DistributionSummary batchSize = DistributionSummary.builder("edoc.group.commit.batch.documents")
@@ -254,13 +258,15 @@ public final class RouterApplication implements AutoCloseable {
                     config.xml().maxAttributes(), config.xml().maxNames(), config.xml().maxPrefixes()),
                     config.api().minUploadRate(), config.api().uploadRateWindow()), signers, receipts);
             DeliveryWakeups wakeups = new DeliveryWakeups();
-            DeliveryService deliveries = new DeliveryService(new DeliveryRepository(pool), documents, wakeups);
+            DeliveryService deliveries = new DeliveryService(new DeliveryRepository(requests), documents, wakeups);
             Gauge.builder("edoc.waiting.receivers", wakeups, DeliveryWakeups::waiting)
                     .description("Long-polls and event streams waiting on this node").register(metrics);
             PushService pushes = new PushService(new PushRepository(pool), documents, new PushService.Policy(config.push().lease(),
                     config.push().maxAttempts(), config.push().maxAge(), config.push().backoffBase(), config.push().backoffMax()), registryCache);
-            SentService sent = new SentService(new SentRepository(pool), registryCache);
-            StatsService stats = new StatsService(new StatsRepository(pool, config.housekeeping().statsZone()), registryCache,
+            SentService sent = new SentService(new SentRepository(requests), registryCache);
+            StatsService stats = new StatsService(new StatsRepository(requests, config.housekeeping().statsZone()), registryCache,
+                    config.housekeeping().statsAckedInterval());
+            StatsService statsRollUp = new StatsService(new StatsRepository(pool, config.housekeeping().statsZone()), registryCache,
                     config.housekeeping().statsAckedInterval());
             AuditService audit = new AuditService(new AuditRepository(pool));
             CallerResolver resolver = new CallerResolver(keys.operatorFingerprints());
@@ -287,15 +293,16 @@ public final class RouterApplication implements AutoCloseable {
                 return verticle;
             }, new DeploymentOptions().setInstances(instances)).recover(e -> Future.failedFuture(listenError("api", config.api().port(), e))));
             await(vertx.deployVerticle(new NotificationVerticle((PgConnectOptions) new PgConnectOptions(connect).setMetricsName("notifications"), wakeups, registryCache)));
-            await(vertx.deployVerticle(new HousekeepingVerticle(audit, stats, config.housekeeping().auditSealInterval(),
+            DocumentRepository sweeps = new DocumentRepository(pool, uploadPool, batchPool);
+            await(vertx.deployVerticle(new HousekeepingVerticle(audit, statsRollUp, config.housekeeping().auditSealInterval(),
                     config.housekeeping().statsInterval(), deliveries, config.housekeeping().queueInterval(), metrics,
                     config.housekeeping().uploadSweepInterval(),
-                    () -> documents.sweepAbandonedUploads(config.housekeeping().abandonedUploadAge()))));
+                    () -> sweeps.sweepAbandonedUploads(config.housekeeping().abandonedUploadAge()))));
             await(vertx.deployVerticle(new PushVerticle(pushes, wakeups, new PushVerticle.Settings(
                     path(keys.pushCertificate()), path(keys.pushKey()), path(keys.pushTrustedCas()), config.push().concurrency(),
                     config.push().timeout(), config.push().pollInterval()), metrics)));
             AtomicBoolean stopping = new AtomicBoolean();
-            OpsVerticle ops = new OpsVerticle(config.ops().host(), config.ops().port(), pool, metrics, stopping::get);
+            OpsVerticle ops = new OpsVerticle(config.ops().host(), config.ops().port(), requests, metrics, stopping::get);
             await(vertx.deployVerticle(ops).recover(e -> Future.failedFuture(listenError("ops", config.ops().port(), e))));
 
             RouterApplication app = new RouterApplication(vertx, commitLoop, embedded, keys, engineName, first[0].actualPort(),

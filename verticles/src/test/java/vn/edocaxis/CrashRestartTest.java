@@ -40,6 +40,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.edocaxis.support.TestDatabase;
@@ -169,7 +171,8 @@ class CrashRestartTest {
         String url = "postgresql://127.0.0.1:" + pgPort + "/edoc";
         int apiPort = RouterFixture.freePort();
         Vertx vertx = Vertx.vertx();
-        Process router = start(url, "postgres", apiPort, "6h", "-Dedoc.storage.batch.answer-timeout=2s");
+        Process router = start(url, "postgres", apiPort, "6h", "-Dedoc.storage.batch.answer-timeout=2s",
+                "-Dedoc.database.answer-timeout=2s");
         ExecutorService senders = Executors.newFixedThreadPool(8);
         try {
             WebClient vpcp = client(vertx, apiPort, "vpcp");
@@ -204,6 +207,20 @@ class CrashRestartTest {
             long frozenAt = System.nanoTime();
             RouterFixture.eventually("submissions refused while the database is frozen", () -> !refusals.isEmpty());
             assertThat(Duration.ofNanos(System.nanoTime() - frozenAt)).isLessThan(Duration.ofSeconds(10));
+            // a read is answered too, once database.answer-timeout (2 s here) has passed, instead of its
+            // connection closed unanswered at api.idle-timeout (60 s)
+            long readAt = System.nanoTime();
+            HttpResponse<Buffer> inbox = await(client(vertx, apiPort, "nghean").get("/v1/inbox").timeout(30_000).send());
+            assertThat(inbox.statusCode()).isEqualTo(503);
+            assertThat(inbox.bodyAsJsonObject().getString("code")).isEqualTo("DATABASE_UNAVAILABLE");
+            assertThat(Duration.ofNanos(System.nanoTime() - readAt)).isBetween(Duration.ofMillis(1500), Duration.ofSeconds(10));
+            // and the ops port's readiness probe says the database is down, within the same limit
+            Matcher ops = Pattern.compile("ops http://127\\.0\\.0\\.1:(\\d+)").matcher(logs());
+            assertThat(ops.find()).isTrue();
+            HttpResponse<Buffer> ready = await(WebClient.create(vertx).get(Integer.parseInt(ops.group(1)), "127.0.0.1", "/health/ready")
+                    .timeout(30_000).send());
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.bodyAsJsonObject().getString("status")).isEqualTo("DOWN");
             signal(data, "CONT");
             int thawedAt = acked.size();
             RouterFixture.eventually("documents acknowledged after the thaw", () -> acked.size() >= thawedAt + 100);

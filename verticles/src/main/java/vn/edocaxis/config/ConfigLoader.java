@@ -129,7 +129,7 @@ public final class ConfigLoader {
         RouterConfig.Database database = new RouterConfig.Database(url.isEmpty() ? null : url,
                 text(c, "database.user"), c.getString("database.password"),
                 range(c, "database.pool-size", 1, 512), range(c, "database.upload-pool-size", 1, 512),
-                Path.of(text(c, "database.embedded.dir")), port(c, "database.embedded.port", true));
+                duration(c, "database.answer-timeout"), Path.of(text(c, "database.embedded.dir")), port(c, "database.embedded.port", true));
 
         long chunk = bytes(c, "storage.chunk-size", 16 * 1024, 16L * 1024 * 1024);
         RouterConfig.Storage storage = new RouterConfig.Storage((int) chunk, range(c, "storage.batch.max-documents", 1, 100_000),

@@ -35,7 +35,7 @@ public record RouterConfig(Api api, Ops ops, Tls tls, Pki pki, Database database
 
     /** {@code url} is null for the embedded database. */
     public record Database(String url, String user, String password, int poolSize, int uploadPoolSize,
-                           Path embeddedDir, int embeddedPort) {
+                           Duration answerTimeout, Path embeddedDir, int embeddedPort) {
 
         public boolean embedded() {
             return url == null;
