@@ -46,6 +46,7 @@ public final class ApiRoutes {
 
         router.route().handler(new IdentityHandler(resolver, registry.registry()));
         router.route().handler(ApiRoutes::identityCodingOnly);
+        router.route().handler(Requests::noNulInUri);
 
         router.post("/v1/documents").handler(documents::submit);
         router.get("/v1/inbox").handler(inbox::inbox);

@@ -185,6 +185,16 @@ public final class FailureHandler implements Handler<RoutingContext> {
         if (failure instanceof HttpException http) {
             return fromStatus(http.getStatusCode(), http.getPayload());
         }
+        PgException refused = databaseError(failure);
+        if (refused != null && refused.getSqlState() != null && refused.getSqlState().startsWith("22")) {
+            // a data exception: a value PostgreSQL will not store (a NUL character, a number out of
+            // range) that the checks before it let through. Sending it again cannot help.
+            return new RouterException(ErrorCode.INVALID_PARAMETER, "a value in the request cannot be stored: "
+                    + refused.getErrorMessage(), failure);
+        }
+        if (refused != null && !isUnavailability(refused.getSqlState())) {
+            return new RouterException(ErrorCode.INTERNAL_ERROR, "internal error", failure);
+        }
         if (isDatabaseFailure(failure)) {
             return new RouterException(ErrorCode.DATABASE_UNAVAILABLE, "the database could not complete the request", failure);
         }
@@ -192,6 +202,36 @@ public final class FailureHandler implements Handler<RoutingContext> {
             return fromStatus(status, null);
         }
         return new RouterException(ErrorCode.INTERNAL_ERROR, "internal error", failure);
+    }
+
+    /** The first error PostgreSQL answered in the cause chain, if any. */
+    private static PgException databaseError(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof PgException pg) {
+                return pg;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The SQLSTATE classes that say the database cannot serve now, not that the request or the
+     * router is wrong: connection exceptions (08), a read-only transaction (25006: connected to a
+     * standby after a failover), a transaction rolled back for a conflict (40: serialization,
+     * deadlock), insufficient resources (53), a lock not available (55P03), operator intervention
+     * (57: shutdown, crash recovery, a cancelled query), system errors (58) and PostgreSQL's
+     * internal errors (XX). An error without a SQLSTATE is taken as the database's. Integrity
+     * violations (23), undefined objects and syntax (42) and the rest are the router's bugs.
+     */
+    static boolean isUnavailability(String sqlState) {
+        if (sqlState == null || sqlState.length() != 5) {
+            return true;
+        }
+        String sqlClass = sqlState.substring(0, 2);
+        return switch (sqlClass) {
+            case "08", "40", "53", "57", "58", "XX" -> true;
+            default -> sqlState.equals("25006") || sqlState.equals("55P03");
+        };
     }
 
     /**

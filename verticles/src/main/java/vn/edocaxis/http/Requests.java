@@ -1,5 +1,6 @@
 package vn.edocaxis.http;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
@@ -67,15 +68,89 @@ public final class Requests {
     }
 
     static JsonObject jsonBody(RoutingContext ctx) {
+        JsonObject body;
         try {
-            JsonObject body = ctx.body().asJsonObject();
-            if (body == null) {
-                throw new RouterException(ErrorCode.INVALID_JSON, "the request body must be a JSON object");
-            }
-            return body;
+            body = ctx.body().asJsonObject();
         } catch (io.vertx.core.json.DecodeException | ClassCastException e) {
             throw new RouterException(ErrorCode.INVALID_JSON, "the request body is not a JSON object: " + e.getMessage());
         }
+        if (body == null) {
+            throw new RouterException(ErrorCode.INVALID_JSON, "the request body must be a JSON object");
+        }
+        return storable(body);
+    }
+
+    /**
+     * Refuses a JSON body with a text PostgreSQL cannot store as sent: a NUL character
+     * (U+0000, which a text column refuses) or half of a surrogate pair (a lone code unit of
+     * U+D800 to U+DFFF, which would be stored as "?"). Field names included, at any depth.
+     */
+    public static JsonObject storable(JsonObject body) {
+        for (Map.Entry<String, Object> field : body) {
+            String problem = unstorable(field.getKey());
+            if (problem == null) {
+                problem = unstorableValue(field.getValue());
+            }
+            if (problem != null) {
+                throw invalid(field.getKey(), "the field " + field.getKey() + " holds " + problem);
+            }
+        }
+        return body;
+    }
+
+    private static String unstorableValue(Object value) {
+        if (value instanceof String text) {
+            return unstorable(text);
+        }
+        if (value instanceof JsonObject object) {
+            for (Map.Entry<String, Object> field : object) {
+                String problem = unstorable(field.getKey());
+                if (problem == null) {
+                    problem = unstorableValue(field.getValue());
+                }
+                if (problem != null) {
+                    return problem;
+                }
+            }
+        }
+        if (value instanceof JsonArray array) {
+            for (Object item : array) {
+                String problem = unstorableValue(item);
+                if (problem != null) {
+                    return problem;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** What in {@code text} cannot be stored as sent, or null. */
+    static String unstorable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == 0) {
+                return "a NUL character (\\u0000), which cannot be stored";
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "half of a UTF-16 surrogate pair, which is not a character";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A request URI with {@code %00}: no parameter or path segment may hold a NUL character, which
+     * PostgreSQL refuses in text (the request would otherwise reach it and fail there).
+     */
+    static void noNulInUri(RoutingContext ctx) {
+        String uri = ctx.request().uri();
+        if (uri.contains("%00")) {
+            ctx.fail(invalid("uri", "the request URI holds %00, a NUL character, which no parameter may hold"));
+            return;
+        }
+        ctx.next();
     }
 
     static String string(JsonObject body, String field) {
@@ -94,10 +169,11 @@ public final class Requests {
         if (value == null) {
             return null;
         }
-        if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+        if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+                && n.doubleValue() >= Integer.MIN_VALUE && n.doubleValue() <= Integer.MAX_VALUE) {
             return n.intValue();
         }
-        throw invalid(field, field + " must be a whole number");
+        throw invalid(field, field + " must be a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
     }
 
     static RouterException invalid(String parameter, String message) {

@@ -45,6 +45,39 @@ class AdminApiTest {
         assertThat(response.bodyAsJsonObject().getString("code")).isEqualTo(code);
     }
 
+    /**
+     * Text PostgreSQL cannot store as sent. These reached the database and came back as 503
+     * DATABASE_UNAVAILABLE (send again: it never succeeds), or were stored altered (a lone
+     * surrogate as "?"), or wrapped (a level over 2^31 as a negative number).
+     */
+    @Test
+    void textTheDatabaseCannotStoreIsRefusedAndNothingIsWritten() throws Exception {
+        String registry = "select count(*) || '/' || coalesce(sum(version), 0) || '/' || string_agg(name, '|' order by code)"
+                + " from (select code, name, version from unit union all select id, name, version from connected_system) r";
+        String before = router.db.text(registry);
+        refused(await(operator.post("/v1/admin/systems").putHeader("Content-Type", "application/json")
+                .sendBuffer(Buffer.buffer("{\"id\":\"nul-name\",\"name\":\"A\\u0000B\"}"))), 400, "INVALID_PARAMETER");
+        refused(await(operator.patch("/v1/admin/systems/vpcp").putHeader("Content-Type", "application/json")
+                .sendBuffer(Buffer.buffer("{\"name\":\"\\u0000\"}"))), 400, "INVALID_PARAMETER");
+        refused(await(operator.patch("/v1/admin/units/000.00.00.G22").putHeader("Content-Type", "application/json")
+                .sendBuffer(Buffer.buffer("{\"name\":\"x\\ud800y\"}"))), 400, "INVALID_PARAMETER");
+        refused(await(operator.post("/v1/admin/units").putHeader("Content-Type", "application/json")
+                .sendBuffer(Buffer.buffer("{\"code\":\"000.00.00.Z98\",\"name\":\"Z\",\"level\":99999999999,\"system\":\"vpcp\"}"))),
+                400, "INVALID_PARAMETER");
+        refused(await(operator.post("/v1/admin/units").putHeader("Content-Type", "application/json")
+                .sendBuffer(Buffer.buffer("{\"code\":\"000.00.00.Z97\",\"name\":\"Z\",\"level\":1,\"system\":\"vpcp\","
+                        + "\"extra\\u0000\":[{\"deep\":\"\\udc00\"}]}"))), 400, "INVALID_PARAMETER");
+        refused(await(operator.get("/v1/admin/systems/%00").send()), 400, "INVALID_PARAMETER");
+        refused(await(operator.get("/v1/admin/units/000.00.00.G22%00").send()), 400, "INVALID_PARAMETER");
+        refused(await(operator.delete("/v1/admin/systems/vpcp/certificates/%00").send()), 400, "INVALID_PARAMETER");
+        refused(await(router.as("nghean").get("/v1/inbox?unit=000.00.00.H41%00").send()), 400, "INVALID_PARAMETER");
+        assertThat(router.db.text(registry)).isEqualTo(before);
+        // a surrogate pair (an emoji) is a character like any other
+        JsonObject renamed = ok(await(operator.patch("/v1/admin/units/000.00.00.G17").putHeader("Content-Type", "application/json")
+                .sendBuffer(Buffer.buffer("{\"name\":\"H\u1ea3i Ph\u00f2ng \\ud83c\\udff3\"}"))), 200);
+        assertThat(renamed.getString("name")).isEqualTo("Hải Phòng \ud83c\udff3");
+    }
+
     @Test
     void operatorOnboardsASystemThatThenExchangesDocuments() throws Exception {
         JsonObject created = ok(await(operator.post("/v1/admin/systems")

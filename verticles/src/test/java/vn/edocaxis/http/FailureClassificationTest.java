@@ -9,6 +9,7 @@ import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
 import org.junit.jupiter.api.Test;
 import vn.edocaxis.error.ErrorCode;
+import vn.edocaxis.error.RouterException;
 
 /**
  * Which failures a request answers with 503 DATABASE_UNAVAILABLE: the database's errors and its
@@ -27,6 +28,32 @@ class FailureClassificationTest {
                 .isEqualTo(ErrorCode.DATABASE_UNAVAILABLE);
         assertThat(code(new IllegalStateException("batch failed", new ConnectException("Connection refused"))))
                 .as("found in the cause chain").isEqualTo(ErrorCode.DATABASE_UNAVAILABLE);
+    }
+
+    @Test
+    void theDatabaseSayingItCannotServeNowIsUnavailability() {
+        for (String sqlState : new String[] {"08006", "25006", "40001", "40P01", "53300", "55P03", "57014", "57P03", "58030", "XX000"}) {
+            assertThat(code(new PgException("refused", "ERROR", sqlState, null))).as(sqlState).isEqualTo(ErrorCode.DATABASE_UNAVAILABLE);
+        }
+    }
+
+    @Test
+    void aValueThePostgresqlWillNotStoreIsTheRequestsFaultAndIsNotRetried() {
+        RouterException refused = FailureHandler.classify(new IllegalStateException("batch failed",
+                new PgException("invalid byte sequence for encoding \"UTF8\": 0x00", "ERROR", "22021", null)), 500);
+        assertThat(refused.code()).isEqualTo(ErrorCode.INVALID_PARAMETER);
+        assertThat(refused.getMessage()).isEqualTo("a value in the request cannot be stored: invalid byte sequence for encoding \"UTF8\": 0x00");
+        assertThat(code(new PgException("value out of range", "ERROR", "22003", null))).isEqualTo(ErrorCode.INVALID_PARAMETER);
+    }
+
+    @Test
+    void integrityAndSyntaxErrorsAreTheRoutersBugs() {
+        // before: 503, inviting a client to send again what can never succeed
+        assertThat(code(new PgException("duplicate key value violates unique constraint", "ERROR", "23505", null)))
+                .isEqualTo(ErrorCode.INTERNAL_ERROR);
+        assertThat(code(new PgException("null value in column violates not-null constraint", "ERROR", "23502", null)))
+                .isEqualTo(ErrorCode.INTERNAL_ERROR);
+        assertThat(code(new PgException("relation does not exist", "ERROR", "42P01", null))).isEqualTo(ErrorCode.INTERNAL_ERROR);
     }
 
     @Test

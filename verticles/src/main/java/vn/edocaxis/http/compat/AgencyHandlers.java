@@ -79,6 +79,7 @@ final class AgencyHandlers {
         if (body == null) {
             throw new RouterException(ErrorCode.INVALID_JSON, "the body must be a JSON object {pcode, code, name, mail, mobile, fax}");
         }
+        Requests.storable(body);
         registry.registerUnit(caller, field(body, "code"), field(body, "name"), field(body, "pcode"), field(body, "mail"))
                 .onSuccess(unit -> Envelope.send(ctx, Envelope.ok()))
                 .onFailure(ctx::fail);

@@ -27,7 +27,7 @@ final class SecretHandlers {
         Object secret;
         try {
             JsonObject body = ctx.body().asJsonObject();
-            secret = body == null ? null : body.getValue("secret");
+            secret = body == null ? null : Requests.storable(body).getValue("secret");
         } catch (DecodeException | ClassCastException e) {
             throw new RouterException(ErrorCode.INVALID_JSON, "the body must be a JSON object {\"secret\": \"...\"}");
         }
