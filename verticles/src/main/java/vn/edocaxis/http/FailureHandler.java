@@ -28,7 +28,8 @@ import vn.edocaxis.error.Violation;
  * The one place where failures become responses: {@code {"code", "message", "errors"?, "details"?}}
  * with the HTTP status of the code. Client errors are not logged as failures; a server error is
  * logged once, with its stack trace. When the request body was not read to its end, the rest is
- * never processed: dropped within a budget on HTTP/1.x, refused with a stream reset on HTTP/2.
+ * never processed: read and dropped within a budget (HTTP/1.x and HTTP/2), then the connection
+ * closed or the stream reset.
  */
 public final class FailureHandler implements Handler<RoutingContext> {
 
@@ -124,42 +125,55 @@ public final class FailureHandler implements Handler<RoutingContext> {
             response.reset();
             return;
         }
-        boolean bodyUnread = !request.isEnded();
-        boolean http1 = request.version() != HttpVersion.HTTP_2;
-        if (bodyUnread && http1) {
-            discardRestOfBody(ctx, request);
-        }
+        boolean resetAfterAnswer = !request.isEnded() && !discardRestOfBody(ctx, request)
+                && request.version() == HttpVersion.HTTP_2;
         response.setStatusCode(rendering.status(error))
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
                 .end(rendering.body(error).encode())
                 .onComplete(done -> {
-                    if (bodyUnread && !http1) {
-                        response.reset(0); // HTTP/2: NO_ERROR tells the client to stop sending the body
+                    if (resetAfterAnswer) {
+                        response.reset(0); // the body is someone else's to read: NO_ERROR, stop sending
                     }
                 });
     }
 
     /**
-     * After an early answer on HTTP/1.x the client may still be sending. Closing at once would reset
-     * the connection and could destroy the answer in flight, so the rest of the body is read and
-     * dropped (nothing processes it) up to a byte and time budget; past that the connection is closed.
+     * After an early answer the client may still be sending. Closing at once would reset the
+     * connection and could destroy the answer in flight, so the rest of the body is read and
+     * dropped (nothing processes it) up to a byte and time budget; past that the HTTP/1.x
+     * connection is closed, the HTTP/2 stream reset (NO_ERROR: stop sending). HTTP/2 is drained
+     * too rather than reset at once: after a complete answer whose status is 200 (the compat API's
+     * refusals) curl and the JDK's client went on sending into the reset stream until their own
+     * timeouts.
      */
-    private static void discardRestOfBody(RoutingContext ctx, HttpServerRequest request) {
+    private static boolean discardRestOfBody(RoutingContext ctx, HttpServerRequest request) {
         long[] discarded = {0};
-        long timer = ctx.vertx().setTimer(DISCARD_MILLIS, t -> request.connection().close());
+        boolean http1 = request.version() != HttpVersion.HTTP_2;
+        Runnable stop = () -> {
+            if (http1) {
+                request.connection().close();
+            } else {
+                ctx.response().reset(0);
+            }
+        };
+        long timer = ctx.vertx().setTimer(DISCARD_MILLIS, t -> stop.run());
         try {
             request.handler(data -> {
                 discarded[0] += data.length();
                 if (discarded[0] > DISCARD_BYTES) {
                     ctx.vertx().cancelTimer(timer);
-                    request.connection().close();
+                    stop.run();
                 }
             });
             request.endHandler(v -> ctx.vertx().cancelTimer(timer));
             request.resume();
+            return true;
         } catch (IllegalStateException alreadyRead) {
             ctx.vertx().cancelTimer(timer);
-            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+            if (http1) {
+                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+            }
+            return false;
         }
     }
 

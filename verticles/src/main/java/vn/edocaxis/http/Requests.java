@@ -169,11 +169,13 @@ public final class Requests {
         if (value == null) {
             return null;
         }
-        if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
-                && n.doubleValue() >= Integer.MIN_VALUE && n.doubleValue() <= Integer.MAX_VALUE) {
-            return n.intValue();
+        if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+            throw invalid(field, field + " must be a whole number");
         }
-        throw invalid(field, field + " must be a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
+        if (n.doubleValue() < Integer.MIN_VALUE || n.doubleValue() > Integer.MAX_VALUE) {
+            throw invalid(field, field + " is out of range: " + value);
+        }
+        return n.intValue();
     }
 
     static RouterException invalid(String parameter, String message) {

@@ -276,6 +276,50 @@ class CompatFlowTest {
         }
     }
 
+    /**
+     * A refusal given before the body is read, on HTTP/2: the compat envelope's status is 200, so a
+     * client goes on sending (curl does; a 4xx stops it). The stream was reset after the answer
+     * and curl 7.88 then waited for its upload until its timeout; the rest of the body is now read
+     * and dropped, as on HTTP/1.1, and the request ends.
+     */
+    @Test
+    void anEarlyRefusalOverHttp2LetsTheClientFinishSending() throws Exception {
+        java.nio.file.Path base = router.pkiDir().resolve("systems");
+        java.net.http.HttpClient h2 = vn.edocaxis.JdkClient.create(base.resolve("vpcp.crt"), base.resolve("vpcp.key"),
+                router.pkiDir().resolve("ca.crt"), java.net.http.HttpClient.Version.HTTP_2);
+        byte[] large = new byte[4 * 1024 * 1024];
+        long rows = router.db.storedRows();
+        for (String contentType : List.of("multipart/form-data", "application/octet-stream")) {
+            java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("https://localhost:" + router.apiPort() + "/sendEdoc"))
+                    .header("Content-Type", contentType).header("XroadVnpt-from", contentType.startsWith("multipart") ? G22 : H41)
+                    .timeout(java.time.Duration.ofSeconds(20))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(large)).build();
+            java.net.http.HttpResponse<String> response = h2.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+            assertThat(new JsonObject(response.body()).getString("ErrorCode")).as(response.body())
+                    .isEqualTo(contentType.startsWith("multipart") ? "10" : "19");
+        }
+        // refused by the intake in the middle of the body (a markup token over xml.max-token-size)
+        byte[] malformed = new byte[4 * 1024 * 1024];
+        java.util.Arrays.fill(malformed, (byte) 'a');
+        byte[] start = "<?xml version=\"1.0\"?><bad".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(start, 0, malformed, 0, start.length);
+        java.net.http.HttpResponse<String> midway = h2.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("https://localhost:" + router.apiPort() + "/sendEdoc"))
+                .header("Content-Type", "application/octet-stream").header("XroadVnpt-from", G22)
+                .timeout(java.time.Duration.ofSeconds(20))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(malformed)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(new JsonObject(midway.body()).getString("ErrorCode")).as(midway.body()).isEqualTo("21");
+        // the native API's refusals are 4xx, which curl stops on by itself; the JDK's client does not
+        java.net.http.HttpResponse<String> refused = h2.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("https://localhost:" + router.apiPort() + "/v1/documents"))
+                .header("Content-Type", "text/plain").timeout(java.time.Duration.ofSeconds(20))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(large)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(415);
+        assertThat(router.db.storedRows()).isEqualTo(rows);
+    }
+
     /** How the public SDK writes hash-file: Integer.toHexString per byte, no zero padding. */
     static String sdkHex(byte[] file) {
         byte[] digest = java.util.HexFormat.of().parseHex(VxpClient.sha256Hex(file));
