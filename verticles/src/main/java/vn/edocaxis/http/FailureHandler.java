@@ -199,6 +199,13 @@ public final class FailureHandler implements Handler<RoutingContext> {
         if (failure instanceof HttpException http) {
             return fromStatus(http.getStatusCode(), http.getPayload());
         }
+        if (failure != null && status >= 400 && status < 500) {
+            // Vert.x Web's own refusals with a cause, e.g. an HTTP/1.1 request without a Host header
+            return fromStatus(status, failure.getMessage());
+        }
+        if (isHttpDecodingFailure(failure)) {
+            return new RouterException(ErrorCode.HTTP_MALFORMED, "the request could not be read as HTTP: " + failure, failure);
+        }
         PgException refused = databaseError(failure);
         if (refused != null && refused.getSqlState() != null && refused.getSqlState().startsWith("22")) {
             // a data exception: a value PostgreSQL will not store (a NUL character, a number out of
@@ -216,6 +223,25 @@ public final class FailureHandler implements Handler<RoutingContext> {
             return fromStatus(status, null);
         }
         return new RouterException(ErrorCode.INTERNAL_ERROR, "internal error", failure);
+    }
+
+    /**
+     * A body Netty's HTTP codec could not frame after the head was read (a chunk size that is not
+     * a number or overflows, a chunk longer than declared): thrown by the codec itself, so its
+     * first frame is the codec's. (Every request's stack has the codec deeper down: only the top
+     * frame says who threw.)
+     */
+    static boolean isHttpDecodingFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof io.netty.handler.codec.DecoderException || t instanceof io.netty.handler.codec.TooLongFrameException) {
+                return true;
+            }
+            StackTraceElement[] frames = t.getStackTrace();
+            if (frames.length > 0 && frames[0].getClassName().startsWith("io.netty.handler.codec.http.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The first error PostgreSQL answered in the cause chain, if any. */

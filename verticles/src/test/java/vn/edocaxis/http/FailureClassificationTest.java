@@ -57,6 +57,22 @@ class FailureClassificationTest {
     }
 
     @Test
+    void aBodyNettyCannotFrameIsMalformedHttpNotABug() {
+        // as thrown by HttpObjectDecoder.getChunkSize for "FFFFFFFFFFFFFFFFFF" (logged as an ERROR with its stack before)
+        NumberFormatException overflow = new NumberFormatException("Chunk size overflow: -1");
+        overflow.setStackTrace(new StackTraceElement[] {
+            new StackTraceElement("io.netty.handler.codec.http.HttpObjectDecoder", "getChunkSize", "HttpObjectDecoder.java", 982)});
+        assertThat(code(overflow)).isEqualTo(ErrorCode.HTTP_MALFORMED);
+        assertThat(code(new io.netty.handler.codec.DecoderException("bad frame"))).isEqualTo(ErrorCode.HTTP_MALFORMED);
+        // the codec deeper in the stack (every request has it there) does not make a bug malformed HTTP
+        NullPointerException bug = new NullPointerException();
+        bug.setStackTrace(new StackTraceElement[] {
+            new StackTraceElement("vn.edocaxis.http.DocumentHandlers", "submit", "DocumentHandlers.java", 50),
+            new StackTraceElement("io.netty.handler.codec.http.HttpObjectDecoder", "decode", "HttpObjectDecoder.java", 481)});
+        assertThat(code(bug)).isEqualTo(ErrorCode.INTERNAL_ERROR);
+    }
+
+    @Test
     void theClientsConnectionClosingAndBugsAreNot() {
         assertThat(code(new HttpClosedException("Connection was closed"))).isEqualTo(ErrorCode.INTERNAL_ERROR);
         assertThat(code(new IllegalStateException("a bug"))).isEqualTo(ErrorCode.INTERNAL_ERROR);
