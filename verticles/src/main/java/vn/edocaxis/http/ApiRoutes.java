@@ -44,15 +44,24 @@ public final class ApiRoutes {
         FeedbackHandlers feedback = new FeedbackHandlers(sent, stats, audit);
         Handler<RoutingContext> smallBody = SmallBody.handler(SMALL_BODY_LIMIT);
 
+        FailureHandler failures = new FailureHandler(meters);
+        router.route().handler(ctx -> {
+            RouterException problem = Requests.uriProblem(ctx.request().uri());
+            if (problem != null) {
+                failures.respond(ctx, problem); // not ctx.fail: looking for a failure handler matches paths, which decodes them
+            } else {
+                ctx.next();
+            }
+        });
         router.route().handler(new IdentityHandler(resolver, registry.registry()));
         router.route().handler(ApiRoutes::identityCodingOnly);
-        router.route().handler(Requests::noNulInUri);
 
         router.post("/v1/documents").handler(documents::submit);
         router.get("/v1/inbox").handler(inbox::inbox);
         router.get("/v1/inbox/count").handler(inbox::count);
         router.get("/v1/events").handler(new EventStreamHandler(deliveries, eventHeartbeatMillis, stopping));
         router.get("/v1/deliveries/:id/package").handler(inbox::download);
+        router.head("/v1/deliveries/:id/package").handler(inbox::download);
         router.post("/v1/deliveries/:id/ack").handler(smallBody).handler(inbox::ack);
         router.get("/v1/sent").handler(feedback::list);
         router.get("/v1/sent/:id").handler(feedback::detail);
@@ -80,7 +89,6 @@ public final class ApiRoutes {
         router.patch("/v1/admin/units/:code").handler(smallBody).handler(admin::updateUnit);
         CompatRoutes.mount(router, compat, registry, intake, deliveries, sent, meters);
 
-        FailureHandler failures = new FailureHandler(meters);
         router.route().failureHandler(failures);
         router.errorHandler(404, ctx -> failures.respond(ctx,
                 new RouterException(ErrorCode.NOT_FOUND, "no such resource: " + ctx.request().path())));

@@ -2,6 +2,7 @@ package vn.edocaxis.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -98,6 +99,10 @@ final class DeliveryHandlers {
             if (download.partial()) {
                 response.setStatusCode(206).putHeader(HttpHeaders.CONTENT_RANGE,
                         "bytes " + download.first() + "-" + download.last() + "/" + download.ref().size());
+            }
+            if (ctx.request().method() == HttpMethod.HEAD) {
+                response.end(); // the headers only: nothing read from the database, no download recorded
+                return;
             }
             boolean reachesEnd = download.last() == download.ref().size() - 1;
             download.stream().pipe().endOnFailure(false).to(response).onComplete(sent -> {

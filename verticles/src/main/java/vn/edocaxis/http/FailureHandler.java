@@ -1,10 +1,12 @@
 package vn.edocaxis.http;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
@@ -127,14 +129,14 @@ public final class FailureHandler implements Handler<RoutingContext> {
         }
         boolean resetAfterAnswer = !request.isEnded() && !discardRestOfBody(ctx, request)
                 && request.version() == HttpVersion.HTTP_2;
-        response.setStatusCode(rendering.status(error))
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
-                .end(rendering.body(error).encode())
-                .onComplete(done -> {
-                    if (resetAfterAnswer) {
-                        response.reset(0); // the body is someone else's to read: NO_ERROR, stop sending
-                    }
-                });
+        response.setStatusCode(rendering.status(error)).putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8");
+        // a HEAD answer has no body: over HTTP/2 Vert.x sent it anyway, and curl -I failed with PROTOCOL_ERROR
+        Future<Void> answered = request.method() == HttpMethod.HEAD ? response.end() : response.end(rendering.body(error).encode());
+        answered.onComplete(done -> {
+            if (resetAfterAnswer) {
+                response.reset(0); // the body is someone else's to read: NO_ERROR, stop sending
+            }
+        });
     }
 
     /**
@@ -203,6 +205,11 @@ public final class FailureHandler implements Handler<RoutingContext> {
             // Vert.x Web's own refusals with a cause, e.g. an HTTP/1.1 request without a Host header
             return fromStatus(status, failure.getMessage());
         }
+        if (isClientGone(failure)) {
+            // no one reads this answer; what matters is that it is not logged as the router's failure
+            return new RouterException(ErrorCode.UPLOAD_INCOMPLETE, "the client's connection closed before the request was complete",
+                    failure);
+        }
         if (isHttpDecodingFailure(failure)) {
             return new RouterException(ErrorCode.HTTP_MALFORMED, "the request could not be read as HTTP: " + failure, failure);
         }
@@ -238,6 +245,16 @@ public final class FailureHandler implements Handler<RoutingContext> {
             }
             StackTraceElement[] frames = t.getStackTrace();
             if (frames.length > 0 && frames[0].getClassName().startsWith("io.netty.handler.codec.http.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The client's connection closed while the request was being read or answered. */
+    static boolean isClientGone(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof HttpClosedException) {
                 return true;
             }
         }

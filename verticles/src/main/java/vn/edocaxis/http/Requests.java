@@ -141,16 +141,22 @@ public final class Requests {
     }
 
     /**
-     * A request URI with {@code %00}: no parameter or path segment may hold a NUL character, which
-     * PostgreSQL refuses in text (the request would otherwise reach it and fail there).
+     * What is wrong with a request URI, or null: a {@code %} that does not start a percent-encoded
+     * byte ({@code %zz}, a {@code %} at the end: Vert.x threw on them, a 500 for a query, a
+     * plain-text 400 from route matching for a path), or {@code %00}: no parameter or path segment
+     * may hold a NUL character, which PostgreSQL refuses in text. Answered before any route is
+     * matched (ApiRoutes), since matching a path decodes it.
      */
-    static void noNulInUri(RoutingContext ctx) {
-        String uri = ctx.request().uri();
-        if (uri.contains("%00")) {
-            ctx.fail(invalid("uri", "the request URI holds %00, a NUL character, which no parameter may hold"));
-            return;
+    static RouterException uriProblem(String uri) {
+        for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1)) {
+            if (i + 2 >= uri.length() || Character.digit(uri.charAt(i + 1), 16) < 0 || Character.digit(uri.charAt(i + 2), 16) < 0) {
+                return invalid("uri", "the request URI has a % that does not start a percent-encoded byte (%XX) at " + i);
+            }
+            if (uri.charAt(i + 1) == '0' && uri.charAt(i + 2) == '0') {
+                return invalid("uri", "the request URI holds %00, a NUL character, which no parameter may hold");
+            }
         }
-        ctx.next();
+        return null;
     }
 
     static String string(JsonObject body, String field) {

@@ -86,6 +86,21 @@ class DocumentFlowTest {
         assertThat(entry.getString("from")).isEqualTo("000.00.00.G22");
         assertThat(entry.getString("subject")).isEqualTo("V/v kết nối, liên thông phần mềm quản lý văn bản");
 
+        // HEAD: what a resuming client asks first; the headers of the download, no body, not a download
+        HttpResponse<Buffer> head = await(router.as("nghean").head("/v1/deliveries/" + toNghean + "/package").send());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.getHeader("Content-Length")).isEqualTo(Integer.toString(sample.length));
+        assertThat(head.getHeader("ETag")).isEqualTo("\"" + receipt.getString("sha256") + "\"");
+        assertThat(head.getHeader("Accept-Ranges")).isEqualTo("bytes");
+        assertThat(head.body()).isNull();
+        HttpResponse<Buffer> headRange = await(router.as("nghean").head("/v1/deliveries/" + toNghean + "/package")
+                .putHeader("Range", "bytes=10-19").send());
+        assertThat(headRange.statusCode()).isEqualTo(206);
+        assertThat(headRange.getHeader("Content-Range")).isEqualTo("bytes 10-19/" + sample.length);
+        assertThat(await(router.as("caobang").head("/v1/deliveries/" + toNghean + "/package").send()).statusCode()).isEqualTo(404);
+        Thread.sleep(200);
+        assertThat(router.db.number("select count(*) from delivery where id = " + toNghean + " and downloaded_at is not null")).isZero();
+
         HttpResponse<Buffer> download = await(router.as("nghean").get("/v1/deliveries/" + toNghean + "/package").send());
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(download.body().getBytes()).isEqualTo(sample);
@@ -213,6 +228,12 @@ class DocumentFlowTest {
                     .sendBuffer(Buffer.buffer(TestPackages.document("000.00.00.G22", List.of("000.00.00.G17"), "h2-1"))));
             assertThat(response.version()).isEqualTo(HttpVersion.HTTP_2);
             assertThat(response.statusCode()).isEqualTo(201);
+            // refusals of HEAD requests carry no body (one was sent: curl -I failed with PROTOCOL_ERROR)
+            for (String path : List.of("/v1/me", "/v1/deliveries/999999/package", "/nothing")) {
+                HttpResponse<Buffer> head = await(h2.head(path).send());
+                assertThat(head.statusCode()).as(path).isIn(404, 405);
+                assertThat(head.body()).as(path).isNull();
+            }
         } finally {
             h2.close();
         }

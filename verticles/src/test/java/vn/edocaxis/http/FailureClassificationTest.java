@@ -74,7 +74,8 @@ class FailureClassificationTest {
 
     @Test
     void theClientsConnectionClosingAndBugsAreNot() {
-        assertThat(code(new HttpClosedException("Connection was closed"))).isEqualTo(ErrorCode.INTERNAL_ERROR);
+        // the client's connection closing is the client's: not DATABASE_UNAVAILABLE, and not a bug logged with a stack trace
+        assertThat(code(new HttpClosedException("Connection was closed"))).isEqualTo(ErrorCode.UPLOAD_INCOMPLETE);
         assertThat(code(new IllegalStateException("a bug"))).isEqualTo(ErrorCode.INTERNAL_ERROR);
         assertThat(code(new NullPointerException())).isEqualTo(ErrorCode.INTERNAL_ERROR);
     }

@@ -430,6 +430,11 @@ class SubmitRefusalsTest {
         assertRawRefusal(rawExchange(negative), 400, "HTTP_MALFORMED");
         // HTTP/1.1 without Host (Vert.x Web refuses it with a cause: it was answered 500 INTERNAL_ERROR)
         assertRawRefusal(rawExchange("GET /v1/me HTTP/1.1\r\nConnection: close\r\n\r\n"), 400, "INVALID_PARAMETER");
+        // a % that starts no percent-encoded byte: a 500 in a query, a plain-text 400 (and an ERROR log) in a path
+        for (String uri : List.of("/v1/inbox?unit=%zz", "/v1/deliveries/%zz/package", "/v1/inbox?unit=abc%", "/v1/inbox?unit=%4")) {
+            assertRawRefusal(rawExchange("GET " + uri + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), 400,
+                    "INVALID_PARAMETER");
+        }
         String longLine = "GET /v1/me?" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
         assertRawRefusal(rawExchange(longLine), 414, "URI_TOO_LONG");
         String bigHeaders = "GET /v1/me HTTP/1.1\r\nHost: localhost\r\nX-Padding: " + "b".repeat(20_000) + "\r\n\r\n";
