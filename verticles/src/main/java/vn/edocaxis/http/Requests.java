@@ -147,7 +147,7 @@ public final class Requests {
      * may hold a NUL character, which PostgreSQL refuses in text. Answered before any route is
      * matched (ApiRoutes), since matching a path decodes it.
      */
-    static RouterException uriProblem(String uri) {
+    public static RouterException uriProblem(String uri) {
         for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1)) {
             if (i + 2 >= uri.length() || Character.digit(uri.charAt(i + 1), 16) < 0 || Character.digit(uri.charAt(i + 2), 16) < 0) {
                 return invalid("uri", "the request URI has a % that does not start a percent-encoded byte (%XX) at " + i);

@@ -11,6 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.util.function.BooleanSupplier;
+import vn.edocaxis.http.Requests;
 
 /**
  * The operations port, plain HTTP and private: liveness, readiness (the database answers) and
@@ -37,6 +38,14 @@ public final class OpsVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
+        // a path with a broken percent-encoding threw while routes were matched (an ERROR line per request)
+        router.route().handler(ctx -> {
+            if (Requests.uriProblem(ctx.request().uri()) != null) {
+                ctx.response().setStatusCode(400).end();
+            } else {
+                ctx.next();
+            }
+        });
         router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
         router.get("/health/ready").handler(this::ready);
         router.get("/metrics").handler(ctx -> ctx.response()

@@ -41,6 +41,9 @@ class OpsEndpointsTest {
         HttpResponse<Buffer> ready = get("/health/ready");
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(ready.bodyAsJsonObject().getString("database")).isEqualTo("UP");
+        // a broken percent-encoding threw in route matching (an ERROR line each time)
+        assertThat(get("/%zz").statusCode()).isEqualTo(400);
+        assertThat(get("/metrics?x=%").statusCode()).isEqualTo(400);
     }
 
     @Test
