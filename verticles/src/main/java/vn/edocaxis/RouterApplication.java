@@ -261,8 +261,10 @@ public final class RouterApplication implements AutoCloseable {
             DeliveryService deliveries = new DeliveryService(new DeliveryRepository(requests), documents, wakeups);
             Gauge.builder("edoc.waiting.receivers", wakeups, DeliveryWakeups::waiting)
                     .description("Long-polls and event streams waiting on this node").register(metrics);
-            PushService pushes = new PushService(new PushRepository(pool), documents, new PushService.Policy(config.push().lease(),
-                    config.push().maxAttempts(), config.push().maxAge(), config.push().backoffBase(), config.push().backoffMax()), registryCache);
+            PushService.Policy pushPolicy = new PushService.Policy(config.push().lease(),
+                    config.push().maxAttempts(), config.push().maxAge(), config.push().backoffBase(), config.push().backoffMax());
+            PushService pushes = new PushService(new PushRepository(pool), documents, pushPolicy, registryCache);
+            PushService pushSettings = new PushService(new PushRepository(requests), documents, pushPolicy, registryCache);
             SentService sent = new SentService(new SentRepository(requests), registryCache);
             StatsService stats = new StatsService(new StatsRepository(requests, config.housekeeping().statsZone()), registryCache,
                     config.housekeeping().statsAckedInterval());
@@ -284,7 +286,7 @@ public final class RouterApplication implements AutoCloseable {
             FailureHandler undecodable = new FailureHandler(metrics);
             String apiDeployment = await(vertx.deployVerticle(() -> {
                 ApiVerticle verticle = new ApiVerticle(apiOptions, (x, stopping) -> ApiRoutes.create(v, resolver, registry, intake,
-                        deliveries, pushes, sent, stats, audit, config.api().eventHeartbeat().toMillis(), config.compat(), metrics,
+                        deliveries, pushSettings, sent, stats, audit, config.api().eventHeartbeat().toMillis(), config.compat(), metrics,
                         stopping),
                         undecodable::invalidRequest, config.api().shutdownGrace());
                 if (first[0] == null) {

@@ -27,11 +27,11 @@ import vn.edocaxis.error.RouterException;
  * cancelled: should it complete later, it completes (each is its own autocommit transaction), and
  * its connection returns to the pool then.
  *
- * <p>Only statements sent through the pool itself ({@link #query}, {@link #preparedQuery}) are
- * timed. Connections and transactions ({@link #getConnection}, {@link #withConnection},
- * {@link #withTransaction}) are passed through untimed: a caller that cleans up after a failed
- * transaction (a large upload's commit removes its staged chunks) must not be told "failed" while
- * the transaction may still commit. Background jobs (housekeeping, push) use the plain pool.
+ * <p>Statements sent through the pool itself ({@link #query}, {@link #preparedQuery}) and
+ * {@link #withTransaction} are timed. Connections ({@link #getConnection}, {@link #withConnection})
+ * are passed through untimed: a caller that runs its own transaction on one and cleans up after a
+ * failure (a large upload's commit removes its staged chunks) must not be told "failed" while the
+ * transaction may still commit. Background jobs (housekeeping, push) use the plain pool.
  */
 public final class AnsweringPool implements Pool {
 
@@ -78,9 +78,13 @@ public final class AnsweringPool implements Pool {
         return delegate.withConnection(function);
     }
 
+    /**
+     * Timed too: a transaction whose outcome the caller only reports (a registry change) is refused
+     * as a single statement is, and may still commit later.
+     */
     @Override
     public <T> Future<T> withTransaction(Function<SqlConnection, Future<T>> function) {
-        return delegate.withTransaction(function);
+        return timed(delegate.withTransaction(function));
     }
 
     @Override

@@ -21,7 +21,7 @@ import vn.edocaxis.error.RouterException;
 
 /**
  * A statement PostgreSQL does not answer in time is refused as the database's unavailability, and
- * is not cancelled; transactions pass through untimed. "Not answering" is a lock held by another
+ * is not cancelled; a connection's own transaction is not timed. "Not answering" is a lock held by another
  * session: from the pool's side the same as a frozen server (CrashRestartTest freezes one).
  */
 class AnsweringPoolTest {
@@ -77,18 +77,40 @@ class AnsweringPoolTest {
     }
 
     @Test
-    void transactionsAreNotTimed() throws Exception {
+    void aTransactionIsTimedAndStillCommitsLater() throws Exception {
         Future<String> transaction;
         try (Connection holder = store.db().connect(); Statement s = holder.createStatement()) {
             holder.setAutoCommit(false);
             s.execute("lock table unit in exclusive mode");
             transaction = pool.withTransaction(conn -> conn.preparedQuery("update unit set name = $1 where code = $2")
                     .execute(Tuple.of("B, renamed", "000.00.00.A02")).map("committed"));
+            Future<String> refused = transaction;
+            assertThatThrownBy(() -> await(refused)).cause().isInstanceOfSatisfying(RouterException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.DATABASE_UNAVAILABLE));
+            holder.commit();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (store.db().number("select count(*) from unit where name = 'B, renamed'") < 1) {
+            assertThat(System.nanoTime()).as("the late transaction committed").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void aConnectionsOwnTransactionIsNotTimed() throws Exception {
+        // a large package's commit runs on a connection and cleans up when it fails: it must not be told
+        // "failed" while it may still commit
+        Future<String> transaction;
+        try (Connection holder = store.db().connect(); Statement s = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            s.execute("lock table unit in exclusive mode");
+            transaction = pool.withConnection(conn -> conn.begin().compose(tx -> conn.preparedQuery("update unit set name = $1 where code = $2")
+                    .execute(Tuple.of("A, renamed", "000.00.00.A01")).compose(rows -> tx.commit()).map("committed")));
             Thread.sleep(600); // twice the pool's limit
             assertThat(transaction.isComplete()).isFalse();
             holder.commit();
         }
         assertThat(await(transaction)).isEqualTo("committed");
-        assertThat(store.db().number("select count(*) from unit where name = 'B, renamed'")).isEqualTo(1);
+        assertThat(store.db().number("select count(*) from unit where name = 'A, renamed'")).isEqualTo(1);
     }
 }
