@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,6 +159,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
         ProcessHandle server = ProcessHandle.of(pid).orElse(null);
         if (server == null || !server.isAlive() || !server.info().command().orElse("").endsWith("postgres")) {
             return; // stale: PostgreSQL removes it at start
+        }
+        // the number may have been reused by another PostgreSQL: only one started on this directory is stopped
+        List<String> arguments = List.of(server.info().arguments().orElse(new String[0]));
+        int d = arguments.indexOf("-D");
+        if (d < 0 || d + 1 >= arguments.size() || !(arguments.get(d + 1).equals(dataDir.toString())
+                || Path.of(arguments.get(d + 1)).toAbsolutePath().normalize().equals(dataDir.toAbsolutePath().normalize()))) {
+            return;
         }
         LOG.warn("the embedded PostgreSQL of a previous run (pid {}) still runs on {}: its router was killed without"
                 + " stopping it; stopping it before starting a new one", pid, dataDir);

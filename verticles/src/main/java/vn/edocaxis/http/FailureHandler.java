@@ -145,8 +145,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
      * dropped (nothing processes it) up to a byte and time budget; past that the HTTP/1.x
      * connection is closed, the HTTP/2 stream reset (NO_ERROR: stop sending). HTTP/2 is drained
      * too rather than reset at once: after a complete answer whose status is 200 (the compat API's
-     * refusals) curl and the JDK's client went on sending into the reset stream until their own
-     * timeouts.
+     * refusals) Java's HttpClient waited for its own timeout on the reset stream. (curl 7.88 over
+     * HTTP/2 waits after such an answer whatever the server does: curl issue #10433.)
      */
     private static boolean discardRestOfBody(RoutingContext ctx, HttpServerRequest request) {
         long[] discarded = {0};
