@@ -253,6 +253,14 @@ class CrashRestartTest {
             assertThat(log.lines().filter(l -> l.contains("database unavailable:")).count()).isBetween(1L, 3L);
             assertThat(log.lines().filter(l -> l.contains("documents failed")).count()).isBetween(1L, 3L);
             assertThat(log).as("no stack trace per refusal").doesNotContain("POST /v1/documents failed");
+            // the notification connection reconnects every second, on its own
+            RouterFixture.eventually("the recovery logged", () -> {
+                try {
+                    return logs().contains("the database is reachable again");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
             assertThat(killedAt).isGreaterThanOrEqualTo(100);
 
             Map<String, Long> deliveries = new HashMap<>();

@@ -32,6 +32,8 @@ public final class NotificationVerticle extends VerticleBase {
         this.registry = registry;
     }
 
+    private boolean listened;
+
     @Override
     public Future<?> start() {
         // Called when the connection is lost (attempt 0) and after each failed reconnection; the
@@ -45,7 +47,9 @@ public final class NotificationVerticle extends VerticleBase {
         subscriber.channel(Notifications.DELIVERY_CHANNEL)
                 .handler(payload -> wakeups.wake(Notifications.systems(payload)))
                 .subscribeHandler(v -> {
-                    LOG.info("listening for deliveries");
+                    // again after a lost connection: the line operators look for once the database is back
+                    LOG.info(listened ? "the database is reachable again: listening for deliveries" : "listening for deliveries");
+                    listened = true;
                     wakeups.wakeAll();
                 });
         subscriber.channel(Notifications.REGISTRY_CHANNEL)
