@@ -37,7 +37,7 @@ public final class ApiRoutes {
                                 MeterRegistry meters, Stopping stopping) {
         Router router = Router.router(vertx);
         DocumentHandlers documents = new DocumentHandlers(intake);
-        DeliveryHandlers inbox = new DeliveryHandlers(deliveries, stopping);
+        DeliveryHandlers inbox = new DeliveryHandlers(deliveries, registry.registry(), stopping);
         DirectoryHandlers directory = new DirectoryHandlers(registry);
         AdminHandlers admin = new AdminHandlers(registry);
         PushHandlers push = new PushHandlers(pushes);

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import vn.edocaxis.routing.Caller;
 import vn.edocaxis.service.ByteRange;
 import vn.edocaxis.service.DeliveryService;
+import vn.edocaxis.service.Registry;
 
 /** The receiving side: inbox listing, package download, acknowledgement. */
 final class DeliveryHandlers {
@@ -21,11 +22,25 @@ final class DeliveryHandlers {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryHandlers.class);
 
     private final DeliveryService deliveries;
+    private final Registry registry;
     private final Stopping stopping;
 
-    DeliveryHandlers(DeliveryService deliveries, Stopping stopping) {
+    DeliveryHandlers(DeliveryService deliveries, Registry registry, Stopping stopping) {
         this.deliveries = deliveries;
+        this.registry = registry;
         this.stopping = stopping;
+    }
+
+    /**
+     * The {@code unit} filter, which must name a unit the caller hosts (as for {@code /v1/sent} and
+     * {@code /v1/stats}): another system's unit answered an empty page, as if it had nothing pending.
+     */
+    private String hostedUnit(RoutingContext ctx, Caller.SystemCaller caller) {
+        String unit = ctx.request().getParam("unit");
+        if (unit != null && !registry.snapshot().unitsOf(caller.systemId()).contains(unit)) {
+            throw Requests.invalid("unit", "unit " + unit + " is not one of the units this system hosts");
+        }
+        return unit;
     }
 
     /** {@code GET /v1/inbox?limit&cursor&kind&since&unit&wait}: pending deliveries, optionally waiting for one. */
@@ -33,7 +48,7 @@ final class DeliveryHandlers {
         Caller.SystemCaller caller = Requests.system(ctx);
         int limit = (int) Math.min(Requests.longParam(ctx, "limit", 100), Integer.MAX_VALUE);
         DeliveryService.InboxQuery query = new DeliveryService.InboxQuery(ctx.request().getParam("cursor"), limit,
-                ctx.request().getParam("kind"), Requests.instantParam(ctx, "since"), ctx.request().getParam("unit"),
+                ctx.request().getParam("kind"), Requests.instantParam(ctx, "since"), hostedUnit(ctx, caller),
                 Requests.longParam(ctx, "wait", 0));
         // a long poll still waiting when the router stops answers as if its wait had run out
         Runnable forget = query.waitSeconds() == 0 ? () -> { }
@@ -60,7 +75,7 @@ final class DeliveryHandlers {
     /** {@code GET /v1/inbox/count?kind&since&unit}. */
     void count(RoutingContext ctx) {
         Caller.SystemCaller caller = Requests.system(ctx);
-        deliveries.count(caller, ctx.request().getParam("kind"), Requests.instantParam(ctx, "since"), ctx.request().getParam("unit"))
+        deliveries.count(caller, ctx.request().getParam("kind"), Requests.instantParam(ctx, "since"), hostedUnit(ctx, caller))
                 .onSuccess(count -> ok(ctx, new JsonObject().put("count", count)))
                 .onFailure(ctx::fail);
     }

@@ -69,14 +69,14 @@ class DeliveryChannelsTest {
     @Test
     void aFilteredLongPollIgnoresWhatDoesNotMatch() {
         drain("haiphong");
+        assertThat(await(router.as("operator").post("/v1/admin/units").sendJsonObject(new JsonObject()
+                .put("code", "000.03.00.G17").put("name", "Sở Tư pháp").put("level", 2).put("parent", "000.00.00.G17")
+                .put("system", "haiphong"))).statusCode()).isEqualTo(201);
         Future<HttpResponse<Buffer>> poll = router.as("haiphong").get("/v1/inbox").addQueryParam("wait", "20")
                 .addQueryParam("unit", "000.03.00.G17").send();
         send("000.00.00.G22", "000.00.00.G17", "filtered-1"); // another unit of the same system: wakes, does not match
         sleep(300);
         assertThat(poll.isComplete()).isFalse();
-        assertThat(await(router.as("operator").post("/v1/admin/units").sendJsonObject(new JsonObject()
-                .put("code", "000.03.00.G17").put("name", "Sở Tư pháp").put("level", 2).put("parent", "000.00.00.G17")
-                .put("system", "haiphong"))).statusCode()).isEqualTo(201);
         long wanted = deliveryId(send("000.00.00.G22", "000.03.00.G17", "filtered-2"));
         assertThat(await(poll).bodyAsJsonObject().getJsonArray("items")).extracting(o -> ((JsonObject) o).getLong("deliveryId"))
                 .containsExactly(wanted);
@@ -104,6 +104,12 @@ class DeliveryChannelsTest {
         assertThat(count("nghean", Map.of("unit", "000.00.01.H41"))).isEqualTo(1);
         assertThat(count("nghean", Map.of("kind", "status"))).isZero();
         assertThat(count("nghean", Map.of("since", "2100-01-01T00:00:00Z"))).isZero();
+        // another system's unit is refused, as for /v1/sent and /v1/stats (it answered an empty page)
+        for (String path : List.of("/v1/inbox", "/v1/inbox/count")) {
+            HttpResponse<Buffer> refused = await(router.as("nghean").get(path).addQueryParam("unit", "000.00.00.G22").send());
+            assertThat(refused.statusCode()).as(path).isEqualTo(400);
+            assertThat(refused.bodyAsJsonObject().getString("code")).isEqualTo("INVALID_PARAMETER");
+        }
     }
 
     @Test
