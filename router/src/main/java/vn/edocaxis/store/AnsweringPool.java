@@ -20,18 +20,18 @@ import vn.edocaxis.error.ErrorCode;
 import vn.edocaxis.error.RouterException;
 
 /**
- * A pool whose single statements fail with {@link ErrorCode#DATABASE_UNAVAILABLE} when PostgreSQL
- * has not answered them within a time limit: a database that stops answering without closing its
- * connections (frozen, its host unreachable without a reset) would otherwise hold every request
- * until the API's idle timeout closes the connection with no answer. The statement is not
- * cancelled: should it complete later, it completes (each is its own autocommit transaction), and
- * its connection returns to the pool then.
+ * A pool whose statements and transactions fail with {@link ErrorCode#DATABASE_UNAVAILABLE} when
+ * PostgreSQL has not answered them within a time limit: a database that stops answering without
+ * closing its connections (frozen, its host unreachable without a reset) would otherwise hold every
+ * request until the API's idle timeout closes the connection with no answer. Nothing is cancelled:
+ * a statement (its own autocommit transaction) or a transaction that completes later still
+ * commits, and its connection returns to the pool then.
  *
  * <p>Statements sent through the pool itself ({@link #query}, {@link #preparedQuery}) and
  * {@link #withTransaction} are timed. Connections ({@link #getConnection}, {@link #withConnection})
  * are passed through untimed: a caller that runs its own transaction on one and cleans up after a
  * failure (a large upload's commit removes its staged chunks) must not be told "failed" while the
- * transaction may still commit. Background jobs (housekeeping, push) use the plain pool.
+ * transaction may still commit. Background jobs (housekeeping, the push worker) use the plain pool.
  */
 public final class AnsweringPool implements Pool {
 
