@@ -13,6 +13,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.edocaxis.config.ConfigError;
@@ -171,14 +174,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 + " stopping it; stopping it before starting a new one", pid, dataDir);
         server.destroy();
         try {
-            server.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+            server.onExit().get(60, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
             throw new ConfigError("the embedded PostgreSQL of a previous run (pid " + pid + ") on " + dataDir
                     + " did not stop within 60 s of a SIGTERM; stop it (kill " + pid + ") and start again");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         }
     }

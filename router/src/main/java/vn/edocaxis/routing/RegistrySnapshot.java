@@ -9,6 +9,8 @@ import org.pcollections.HashTreePMap;
 import org.pcollections.HashTreePSet;
 import org.pcollections.PMap;
 import org.pcollections.PSet;
+import vn.edocaxis.error.ErrorCode;
+import vn.edocaxis.error.RouterException;
 
 /**
  * An immutable in-memory view of the registry, so that authenticating a request and routing a
@@ -93,6 +95,19 @@ public final class RegistrySnapshot {
     public List<String> unitsOf(String systemId) {
         PSet<String> codes = unitsBySystem.get(systemId);
         return codes == null ? List.of() : List.copyOf(codes);
+    }
+
+    /**
+     * A filter on one of the system's own units: {@code unit} itself when it is null (no filter) or
+     * a unit the system hosts, active or retired; another system's unit is refused.
+     */
+    public String ownUnit(String systemId, String unit) {
+        PSet<String> codes = unitsBySystem.get(systemId);
+        if (unit != null && (codes == null || !codes.contains(unit))) {
+            throw new RouterException(ErrorCode.INVALID_PARAMETER, "unit " + unit + " is not one of the units this system hosts",
+                    Map.of("parameter", "unit"));
+        }
+        return unit;
     }
 
     /** Whether the system hosts the unit, the unit being active. */

@@ -40,10 +40,8 @@ public final class SentService {
      */
     public Future<Page> list(Caller.SystemCaller caller, String kind, Instant since, Instant until, String unit, String recipient,
                              String state, String cursor, int limit) {
+        registry.snapshot().ownUnit(caller.systemId(), unit);
         List<String> hosted = registry.snapshot().unitsOf(caller.systemId());
-        if (unit != null && !hosted.contains(unit)) {
-            throw invalid("unit", "unit " + unit + " is not one of the units this system hosts");
-        }
         if (state != null && !STATES.contains(state)) {
             throw invalid("state", "state must be one of " + STATES);
         }

@@ -62,10 +62,8 @@ public final class StatsService {
         }
         String[] units;
         if (caller instanceof Caller.SystemCaller system) {
+            registry.snapshot().ownUnit(system.systemId(), unit);
             List<String> hosted = registry.snapshot().unitsOf(system.systemId());
-            if (unit != null && !hosted.contains(unit)) {
-                throw invalid("unit", "unit " + unit + " is not one of the units this system hosts");
-            }
             units = unit != null ? new String[] {unit} : hosted.toArray(new String[0]);
         } else {
             units = unit != null ? new String[] {unit} : null;

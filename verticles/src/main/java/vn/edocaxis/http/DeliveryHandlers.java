@@ -36,11 +36,7 @@ final class DeliveryHandlers {
      * {@code /v1/stats}): another system's unit answered an empty page, as if it had nothing pending.
      */
     private String hostedUnit(RoutingContext ctx, Caller.SystemCaller caller) {
-        String unit = ctx.request().getParam("unit");
-        if (unit != null && !registry.snapshot().unitsOf(caller.systemId()).contains(unit)) {
-            throw Requests.invalid("unit", "unit " + unit + " is not one of the units this system hosts");
-        }
-        return unit;
+        return registry.snapshot().ownUnit(caller.systemId(), ctx.request().getParam("unit"));
     }
 
     /** {@code GET /v1/inbox?limit&cursor&kind&since&unit&wait}: pending deliveries, optionally waiting for one. */

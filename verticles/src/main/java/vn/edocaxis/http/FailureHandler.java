@@ -1,6 +1,8 @@
 package vn.edocaxis.http;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VertxException;
@@ -240,7 +242,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
      */
     static boolean isHttpDecodingFailure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof io.netty.handler.codec.DecoderException || t instanceof io.netty.handler.codec.TooLongFrameException) {
+            if (t instanceof DecoderException || t instanceof TooLongFrameException) {
                 return true;
             }
             StackTraceElement[] frames = t.getStackTrace();
@@ -296,13 +298,10 @@ public final class FailureHandler implements Handler<RoutingContext> {
      * client report them: refused (the server down or restarting), broken (it crashed or was
      * stopped), closed. A request handler does no other network or file I/O whose failure it
      * answers, except reading the request, whose failures ({@link HttpClosedException}: the
-     * client's connection) are not the database's.
+     * client's connection) {@link #classify} has answered before asking this.
      */
     static boolean isDatabaseFailure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof HttpClosedException) {
-                return false;
-            }
             if (t instanceof PgException || t instanceof IOException) {
                 return true;
             }

@@ -87,15 +87,17 @@ public final class Requests {
      */
     public static JsonObject storable(JsonObject body) {
         for (Map.Entry<String, Object> field : body) {
-            String problem = unstorable(field.getKey());
-            if (problem == null) {
-                problem = unstorableValue(field.getValue());
-            }
+            String problem = unstorableField(field);
             if (problem != null) {
                 throw invalid(field.getKey(), "the field " + field.getKey() + " holds " + problem);
             }
         }
         return body;
+    }
+
+    private static String unstorableField(Map.Entry<String, Object> field) {
+        String problem = unstorable(field.getKey());
+        return problem != null ? problem : unstorableValue(field.getValue());
     }
 
     private static String unstorableValue(Object value) {
@@ -104,10 +106,7 @@ public final class Requests {
         }
         if (value instanceof JsonObject object) {
             for (Map.Entry<String, Object> field : object) {
-                String problem = unstorable(field.getKey());
-                if (problem == null) {
-                    problem = unstorableValue(field.getValue());
-                }
+                String problem = unstorableField(field);
                 if (problem != null) {
                     return problem;
                 }
