@@ -52,6 +52,10 @@ public final class PushEndpoint implements AutoCloseable {
                 .setClientAuth(ClientAuth.REQUIRED);
     }
 
+    public int port() {
+        return port;
+    }
+
     public String url() {
         return "https://localhost:" + port + "/edoc/push";
     }

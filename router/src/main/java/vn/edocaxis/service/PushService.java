@@ -41,16 +41,24 @@ public final class PushService {
     private final DocumentRepository documents;
     private final Policy policy;
     private final Registry registry;
+    private final PushAddresses addresses;
 
-    public PushService(PushRepository pushes, DocumentRepository documents, Policy policy, Registry registry) {
+    public PushService(PushRepository pushes, DocumentRepository documents, Policy policy, Registry registry,
+                       PushAddresses addresses) {
         this.pushes = pushes;
         this.documents = documents;
         this.policy = policy;
         this.registry = registry;
+        this.addresses = addresses;
     }
 
     public Policy policy() {
         return policy;
+    }
+
+    /** The networks endpoints may not be in. */
+    public PushAddresses addresses() {
+        return addresses;
     }
 
     /**
@@ -131,16 +139,18 @@ public final class PushService {
         return pushes.dead(after, limit);
     }
 
-    static void checkUrl(String url) {
+    void checkUrl(String url) {
+        URI uri;
         try {
-            URI uri = new URI(url);
+            uri = new URI(url);
             if (url.length() > 2000 || !"https".equals(uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT))
-                    || uri.getHost() == null || uri.getUserInfo() != null || uri.getFragment() != null) {
-                throw new URISyntaxException(url, "not an https URL with a host, without user info or fragment");
+                    || uri.getHost() == null || uri.getUserInfo() != null || uri.getFragment() != null || uri.getPort() > 65535) {
+                throw new URISyntaxException(url, "not an https URL with a host (and a port up to 65535), without user info or fragment");
             }
         } catch (URISyntaxException e) {
             throw new RouterException(ErrorCode.INVALID_PARAMETER, "the push endpoint must be an https:// URL: " + e.getReason(),
                     Map.of("parameter", "url"));
         }
+        addresses.checkHost(uri.getHost());
     }
 }

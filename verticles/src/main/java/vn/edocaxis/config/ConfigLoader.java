@@ -20,6 +20,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import vn.edocaxis.service.PushAddresses;
 
 /**
  * Reads the configuration with Typesafe Config: the defaults carried in the jar (a copy of
@@ -159,7 +160,7 @@ public final class ConfigLoader {
                     + c.getValue("push.client-certificate").origin().description() + ")");
         }
         RouterConfig.Push push = new RouterConfig.Push(pushCert, pushKey, optionalFile(c, "push.trusted-cas"),
-                range(c, "push.concurrency", 1, 10_000), duration(c, "push.timeout"), duration(c, "push.lease"),
+                deniedAddresses(c, "push.denied-addresses"), range(c, "push.concurrency", 1, 10_000), duration(c, "push.timeout"), duration(c, "push.lease"),
                 duration(c, "push.backoff-base"), duration(c, "push.backoff-max"), range(c, "push.max-attempts", 1, 1000),
                 duration(c, "push.max-age"), duration(c, "push.poll-interval"));
         if (push.lease().compareTo(push.timeout()) <= 0) {
@@ -278,6 +279,16 @@ public final class ConfigLoader {
             out.add(path);
         }
         return List.copyOf(out);
+    }
+
+    private static List<String> deniedAddresses(Config c, String key) {
+        List<String> blocks = c.getStringList(key);
+        try {
+            PushAddresses.denying(blocks);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigError(key + ": " + e.getMessage() + " (" + c.getValue(key).origin().description() + ")");
+        }
+        return blocks;
     }
 
     private static List<Path> files(Config c, String key) {

@@ -57,7 +57,8 @@ public record RouterConfig(Api api, Ops ops, Tls tls, Pki pki, Database database
     }
 
     /** Null paths mean: the development PKI's (or, for trustedCas, the JDK's trust store). */
-    public record Push(Path clientCertificate, Path clientKey, Path trustedCas, int concurrency, Duration timeout,
+    public record Push(Path clientCertificate, Path clientKey, Path trustedCas, List<String> deniedAddresses, int concurrency,
+                       Duration timeout,
                        Duration lease, Duration backoffBase, Duration backoffMax, int maxAttempts, Duration maxAge,
                        Duration pollInterval) {
     }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -11,13 +12,19 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.edocaxis.service.DeliveryWakeups;
+import vn.edocaxis.service.PushAddresses;
 import vn.edocaxis.service.PushService;
 import vn.edocaxis.store.PushRepository;
 
@@ -44,6 +51,8 @@ public final class PushVerticle extends VerticleBase {
     private final Counter retried;
     private final Counter deadLettered;
     private HttpClient client;
+    /** Name lookups block: a few threads of their own, so a slow name server holds up only pushes. */
+    private WorkerExecutor resolver;
     private DeliveryWakeups.Subscription subscription;
     private int inFlight;
     private boolean claiming;
@@ -80,6 +89,7 @@ public final class PushVerticle extends VerticleBase {
             options.setTrustOptions(new PemTrustOptions().addCertPath(settings.trustedCas()));
         }
         client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(8));
+        resolver = vertx.createSharedWorkerExecutor("edoc-push-resolver", 4);
         subscription = wakeups.onAnyDelivery(pushes::pushesTo, this::work);
         work();
         return Future.succeededFuture();
@@ -90,7 +100,7 @@ public final class PushVerticle extends VerticleBase {
         stopped = true;
         subscription.cancel();
         vertx.cancelTimer(timer);
-        return client.close();
+        return client.close().compose(v -> resolver.close());
     }
 
     /** Claims what is due while there is room; re-entrant calls just ask for another round. */
@@ -135,6 +145,36 @@ public final class PushVerticle extends VerticleBase {
         timer = vertx.setTimer(millis, t -> work());
     }
 
+    /**
+     * The address to connect to: the endpoint's host resolved now, refused if any of its addresses
+     * is in {@code push.denied-addresses} (a name may resolve elsewhere than when it was set). The
+     * request keeps the URL's host for its Host header, SNI and the server certificate's check.
+     */
+    private Future<SocketAddress> target(String url) {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture("the endpoint is not a URL: " + e.getMessage());
+        }
+        String host = uri.getHost();
+        if (host == null) {
+            return Future.failedFuture("the endpoint's URL has no host: " + url);
+        }
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        int port = uri.getPort() < 0 ? 443 : uri.getPort();
+        return resolver.executeBlocking(() -> InetAddress.getAllByName(bare), false).map(addresses -> {
+            for (InetAddress address : addresses) {
+                Optional<String> block = pushes.addresses().deniedBlock(address);
+                if (block.isPresent()) {
+                    throw new IllegalStateException("the endpoint's host " + host + " resolves to " + address.getHostAddress()
+                            + ", in " + block.get() + ", a network push endpoints may not be in (" + PushAddresses.KEY + ")");
+                }
+            }
+            return SocketAddress.inetSocketAddress(new InetSocketAddress(addresses[0], port));
+        });
+    }
+
     private void attempt(PushRepository.Claimed claimed) {
         if (stopped) {
             return; // claimed as the node stopped: its lease runs out and a live node takes it over
@@ -149,7 +189,8 @@ public final class PushVerticle extends VerticleBase {
                 .putHeader("X-Unit", claimed.unitCode())
                 .putHeader("X-Package-SHA256", HexFormat.of().formatHex(claimed.ref().sha256()))
                 .putHeader("X-Attempt", Integer.toString(claimed.attempt()));
-        client.request(request)
+        target(claimed.url())
+                .compose(server -> client.request(request.setServer(server)))
                 .compose(req -> req.send(pushes.packageOf(claimed)))
                 .compose(response -> response.body().map(body -> {
                     if (response.statusCode() / 100 != 2) {

@@ -42,7 +42,9 @@ public final class DeliveryBench {
         int warmup = Integer.parseInt(IntakeBench.arg(args, "--warmup", "10"));
         int pushes = Integer.parseInt(IntakeBench.arg(args, "--pushes", "5000"));
         Vertx vertx = Vertx.vertx();
-        try (BenchRouter router = new BenchRouter(jar, "512m", IntakeBench.arg(args, "--router-options", ""))) {
+        // the push receiver is on this machine: no network denied to push endpoints
+        try (BenchRouter router = new BenchRouter(jar, "512m",
+                "-Dedoc.push.denied-addresses= " + IntakeBench.arg(args, "--router-options", ""))) {
             new DeliveryBench(vertx, router).run(rate, warmup, seconds, pushes);
             closing = true; // the polls still held end when the router stops: not to be retried
         } finally {

@@ -91,6 +91,11 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigError.class).hasMessageContaining("tls.engine").hasMessageContaining("gnutls");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), props("edoc.database.url", "mysql://db/x")))
                 .isInstanceOf(ConfigError.class).hasMessageContaining("database.url");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("EDOC_PUSH_DENIED_ADDRESSES", "127.0.0.0/8, 10.0.0.0/33"),
+                new Properties())).isInstanceOf(ConfigError.class).hasMessageContaining("push.denied-addresses")
+                .hasMessageContaining("10.0.0.0/33").hasMessageContaining("EDOC_PUSH_DENIED_ADDRESSES");
+        assertThatThrownBy(() -> ConfigLoader.load(file("push.denied-addresses = [\"intranet\"]\n"), Map.of(), new Properties()))
+                .isInstanceOf(ConfigError.class).hasMessageContaining("\"intranet\"").hasMessageContaining("router.conf: 1");
         assertThatThrownBy(() -> ConfigLoader.load(file("api { port = \n"), Map.of(), new Properties()))
                 .isInstanceOf(ConfigError.class);
     }

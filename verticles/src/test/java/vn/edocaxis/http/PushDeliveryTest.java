@@ -20,8 +20,9 @@ import vn.edocaxis.support.TestPackages;
 /** Push to agency endpoints over mutual TLS: acknowledgement, retries, dead letters, restarts, two nodes. */
 class PushDeliveryTest {
 
+    /** Fast retries; the test endpoint is on this machine, so no network is denied (push.denied-addresses). */
     static final Map<String, String> FAST = Map.of("push.backoff-base", "150ms", "push.backoff-max", "600ms",
-            "push.timeout", "1s", "push.lease", "3s", "push.poll-interval", "200ms");
+            "push.timeout", "1s", "push.lease", "3s", "push.poll-interval", "200ms", "push.denied-addresses", "");
 
     RouterFixture router;
     PushEndpoint endpoint;
@@ -113,7 +114,7 @@ class PushDeliveryTest {
     @Test
     void afterTooManyAttemptsADeliveryIsADeadLetterThatAnOperatorRequeues() {
         restart(Map.of("push.backoff-base", "100ms", "push.backoff-max", "200ms", "push.timeout", "1s",
-                "push.lease", "3s", "push.poll-interval", "200ms", "push.max-attempts", "3"), 1500);
+                "push.lease", "3s", "push.poll-interval", "200ms", "push.max-attempts", "3", "push.denied-addresses", ""), 1500);
         endpoint.mode(PushEndpoint.Mode.FAIL);
         register(router, "caobang");
         long delivery = send(router, "push-dead-1");
@@ -137,7 +138,7 @@ class PushDeliveryTest {
     @Test
     void aRestartInTheMiddleOfTheBackOffNeitherLosesNorResetsIt() {
         Map<String, String> slowRetry = Map.of("push.backoff-base", "6s", "push.backoff-max", "6s", "push.timeout", "1s",
-                "push.lease", "3s", "push.poll-interval", "200ms");
+                "push.lease", "3s", "push.poll-interval", "200ms", "push.denied-addresses", "");
         restart(slowRetry, 1500);
         endpoint.mode(PushEndpoint.Mode.FAIL);
         register(router, "caobang");
@@ -214,5 +215,56 @@ class PushDeliveryTest {
         // changing only the URL keeps the limit
         set = await(caobang.put("/v1/push-endpoint").sendJsonObject(new JsonObject().put("url", endpoint.url())));
         assertThat(set.bodyAsJsonObject().getInteger("maxConcurrency")).isEqualTo(2);
+    }
+
+    @Test
+    void endpointsThatAreNotHttpsOrAreInADeniedNetworkAreRefusedAndNothingIsStored() {
+        restart(Map.of("push.timeout", "1s", "push.lease", "3s"), 1500); // push.denied-addresses as shipped
+        var caobang = router.as("caobang");
+        for (String url : List.of("http://agency.example/push", "ftp://agency.example/push", "https://user:pw@agency.example/push",
+                "https://agency.example/push#here", "https:///push", "agency.example/push", "https://agency.example:99999/push")) {
+            HttpResponse<Buffer> refused = await(caobang.put("/v1/push-endpoint").sendJsonObject(new JsonObject().put("url", url)));
+            assertThat(refused.statusCode()).as("%s: %s", url, refused.bodyAsString()).isEqualTo(400);
+            assertThat(refused.bodyAsJsonObject().getString("code")).isEqualTo("INVALID_PARAMETER");
+            assertThat(refused.bodyAsJsonObject().getJsonObject("details").getString("parameter")).isEqualTo("url");
+        }
+        for (String url : List.of("https://127.0.0.1:" + endpoint.port() + "/edoc/push", endpoint.url(), "https://LOCALHOST./x",
+                "https://[::1]/x", "https://[::ffff:127.0.0.1]/x", "https://0.0.0.0/x", "https://169.254.169.254/latest/meta-data/",
+                "https://[fe80::1]/x", "https://224.0.0.1/x")) {
+            HttpResponse<Buffer> refused = await(caobang.put("/v1/push-endpoint").sendJsonObject(new JsonObject().put("url", url)));
+            assertThat(refused.statusCode()).as("%s: %s", url, refused.bodyAsString()).isEqualTo(400);
+            assertThat(refused.bodyAsJsonObject().getString("code")).isEqualTo("INVALID_PARAMETER");
+            assertThat(refused.bodyAsJsonObject().getString("message")).contains("push.denied-addresses");
+        }
+        HttpResponse<Buffer> byOperator = await(router.as("operator").put("/v1/admin/systems/caobang/push-endpoint")
+                .sendJsonObject(new JsonObject().put("url", "https://169.254.169.254/")));
+        assertThat(byOperator.statusCode()).as("the operator's endpoint too: %s", byOperator.bodyAsString()).isEqualTo(400);
+        assertThat(router.db.number("select count(*) from connected_system where push_url is not null")).as("nothing stored").isZero();
+
+        HttpResponse<Buffer> elsewhere = await(caobang.put("/v1/push-endpoint")
+                .sendJsonObject(new JsonObject().put("url", "https://edoc.caobang.example:8443/push")));
+        assertThat(elsewhere.statusCode()).as("a name is resolved at each attempt, not when set: %s", elsewhere.bodyAsString())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void anEndpointWhoseHostResolvesIntoADeniedNetworkIsNotContacted() {
+        register(router, "caobang"); // allowed by this node (FAST: no denied network)
+        Map<String, String> shipped = new java.util.HashMap<>(FAST);
+        shipped.remove("push.denied-addresses");
+        RouterFixture denying = router.secondNode(shipped); // the node restarted with the shipped list...
+        router.app.close(); // ...and the permissive one gone
+        try {
+            HttpResponse<Buffer> r = denying.submit("vpcp", TestPackages.document("000.00.00.G22", List.of("000.00.00.H14"), "push-denied-1"));
+            assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+            long delivery = r.bodyAsJsonObject().getJsonArray("deliveries").getJsonObject(0).getLong("deliveryId");
+            eventually("an attempt refused by the address check", () -> router.db.number("select count(*) from delivery where id = "
+                    + delivery + " and push_attempts >= 1 and push_error like '%resolves to 127.0.0.1%push.denied-addresses%'") == 1);
+            assertThat(state(delivery)).isEqualTo("pending");
+            assertThat(endpoint.count(delivery)).as("the endpoint was never contacted").isZero();
+            assertThat(endpoint.received).isEmpty();
+        } finally {
+            denying.close();
+        }
     }
 }
