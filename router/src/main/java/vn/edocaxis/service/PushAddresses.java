@@ -86,6 +86,13 @@ public final class PushAddresses {
         } else {
             byte[] literal = NetUtil.createByteArrayFromIpAddressString(bare);
             if (literal == null) {
+                String last = name.substring(name.lastIndexOf('.') + 1);
+                if (!last.isEmpty() && last.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                    // 2130706433, 127.1, 0177.0.0.1: resolvers read these as addresses, not names
+                    throw new RouterException(ErrorCode.INVALID_PARAMETER, "the push endpoint's host " + host
+                            + " is neither a host name (its last label is a number) nor an address in dotted form",
+                            Map.of("parameter", "url"));
+                }
                 return;
             }
             try {

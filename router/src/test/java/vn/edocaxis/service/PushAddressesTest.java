@@ -60,7 +60,12 @@ class PushAddressesTest {
                     .hasMessageContaining(PushAddresses.KEY)
                     .satisfies(e -> assertThat(((RouterException) e).code()).isEqualTo(ErrorCode.INVALID_PARAMETER));
         }
-        for (String host : List.of("agency.example", "10.0.0.5", "[2001:db8::5]", "localhost.example", "notlocalhost")) {
+        for (String host : List.of("2130706433", "127.1", "0177.0.0.1", "10.1", "agency.example.1")) {
+            assertThatThrownBy(() -> denied.checkHost(host)).as(host).isInstanceOf(RouterException.class)
+                    .hasMessageContaining("neither a host name");
+        }
+        for (String host : List.of("agency.example", "10.0.0.5", "[2001:db8::5]", "localhost.example", "notlocalhost",
+                "1.agency.example", "edoc.gov.vn.", "0x7f000001")) {
             denied.checkHost(host); // names are resolved at each attempt, not here
         }
         PushAddresses.denying(List.of()).checkHost("127.0.0.1");
