@@ -12,26 +12,41 @@ import vn.edocaxis.error.RouterException;
  */
 public record ByteRange(Long start, Long end, Long suffix) {
 
-    private static final Pattern SPEC = Pattern.compile("bytes=(\\d*)-(\\d*)");
+    private static final Pattern SPEC = Pattern.compile("(?i)bytes=(\\d*)-(\\d*)");
+    private static final Pattern OTHER_UNIT = Pattern.compile("(?!(?i)bytes=)[!#$%&'*+.^_`|~0-9A-Za-z-]+=.*");
 
-    /** Parses a {@code Range} header; multiple ranges are refused. */
+    /**
+     * Parses a {@code Range} header. Null (the whole package is sent) for a range unit other than
+     * bytes, which RFC 9110 §14.2 says to ignore, and for several ranges, which the server may
+     * ignore (one 200 instead of a multipart answer). A last position or suffix beyond what a long
+     * holds means "to the end"; a first position beyond it is past the end of any package.
+     */
     public static ByteRange parse(String header) {
-        Matcher m = SPEC.matcher(header.trim());
+        String value = header.trim();
+        if (OTHER_UNIT.matcher(value).matches() || (value.regionMatches(true, 0, "bytes=", 0, 6) && value.indexOf(',') >= 0)) {
+            return null;
+        }
+        Matcher m = SPEC.matcher(value);
         if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
             throw unsatisfiable("unsupported Range " + header + ": one range of bytes, e.g. bytes=1048576-");
         }
+        if (m.group(1).isEmpty()) {
+            return new ByteRange(null, null, saturated(m.group(2)));
+        }
+        long start = saturated(m.group(1));
+        Long end = m.group(2).isEmpty() ? null : saturated(m.group(2));
+        if (end != null && end < start) {
+            throw unsatisfiable("Range " + header + " ends before it starts");
+        }
+        return new ByteRange(start, end, null);
+    }
+
+    /** A position of decimal digits; one that overflows a long is as good as infinite here. */
+    private static long saturated(String digits) {
         try {
-            if (m.group(1).isEmpty()) {
-                return new ByteRange(null, null, Long.parseLong(m.group(2)));
-            }
-            Long start = Long.parseLong(m.group(1));
-            Long end = m.group(2).isEmpty() ? null : Long.parseLong(m.group(2));
-            if (end != null && end < start) {
-                throw unsatisfiable("Range " + header + " ends before it starts");
-            }
-            return new ByteRange(start, end, null);
+            return Long.parseLong(digits);
         } catch (NumberFormatException e) {
-            throw unsatisfiable("Range " + header + " is out of range");
+            return Long.MAX_VALUE;
         }
     }
 

@@ -144,7 +144,17 @@ class DeliveryChannelsTest {
         HttpResponse<Buffer> beyond = await(router.as("caobang").get(path).putHeader("Range", "bytes=" + pkg.length + "-").send());
         assertThat(beyond.statusCode()).isEqualTo(416);
         assertThat(beyond.bodyAsJsonObject().getString("code")).isEqualTo("RANGE_NOT_SATISFIABLE");
-        assertThat(await(router.as("caobang").get(path).putHeader("Range", "bytes=0-1,5-6").send()).statusCode()).isEqualTo(416);
+        for (String ignored : List.of("bytes=0-1,5-6", "items=0-5")) { // several ranges; a unit other than bytes
+            HttpResponse<Buffer> all = await(router.as("caobang").get(path).putHeader("Range", ignored).send());
+            assertThat(all.statusCode()).as(ignored).isEqualTo(200);
+            assertThat(all.body().getBytes()).as(ignored).isEqualTo(pkg);
+        }
+        HttpResponse<Buffer> huge = await(router.as("caobang").get(path).putHeader("Range", "bytes=10-99999999999999999999").send());
+        assertThat(huge.statusCode()).as("a last position past what a long holds: to the end").isEqualTo(206);
+        assertThat(huge.getHeader("Content-Range")).isEqualTo("bytes 10-" + (pkg.length - 1) + "/" + pkg.length);
+        assertThat(await(router.as("caobang").get(path).putHeader("Range", "bytes=99999999999999999999-").send()).statusCode())
+                .isEqualTo(416);
+        assertThat(await(router.as("caobang").get(path).putHeader("Range", "bytes=5-2").send()).statusCode()).isEqualTo(416);
     }
 
     @Test
