@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
@@ -57,35 +59,34 @@ public final class ApiRoutes {
         router.route().handler(ApiRoutes::identityCodingOnly);
 
         router.post("/v1/documents").handler(documents::submit);
-        router.get("/v1/inbox").handler(inbox::inbox);
-        router.get("/v1/inbox/count").handler(inbox::count);
-        router.get("/v1/events").handler(new EventStreamHandler(deliveries, eventHeartbeatMillis, stopping));
-        router.get("/v1/deliveries/:id/package").handler(inbox::download);
-        router.head("/v1/deliveries/:id/package").handler(inbox::download);
+        readable(router, "/v1/inbox").handler(inbox::inbox);
+        readable(router, "/v1/inbox/count").handler(inbox::count);
+        readable(router, "/v1/events").handler(new EventStreamHandler(deliveries, eventHeartbeatMillis, stopping));
+        readable(router, "/v1/deliveries/:id/package").handler(inbox::download);
         router.post("/v1/deliveries/:id/ack").handler(smallBody).handler(inbox::ack);
-        router.get("/v1/sent").handler(feedback::list);
-        router.get("/v1/sent/:id").handler(feedback::detail);
-        router.get("/v1/stats").handler(feedback::stats);
-        router.get("/v1/push-endpoint").handler(push::get);
+        readable(router, "/v1/sent").handler(feedback::list);
+        readable(router, "/v1/sent/:id").handler(feedback::detail);
+        readable(router, "/v1/stats").handler(feedback::stats);
+        readable(router, "/v1/push-endpoint").handler(push::get);
         router.put("/v1/push-endpoint").handler(smallBody).handler(push::set);
         router.delete("/v1/push-endpoint").handler(push::clear);
-        router.get("/v1/directory/units").handler(directory::units);
-        router.get("/v1/me").handler(directory::me);
+        readable(router, "/v1/directory/units").handler(directory::units);
+        readable(router, "/v1/me").handler(directory::me);
 
-        router.get("/v1/admin/systems").handler(admin::listSystems);
+        readable(router, "/v1/admin/systems").handler(admin::listSystems);
         router.post("/v1/admin/systems").handler(smallBody).handler(admin::createSystem);
-        router.get("/v1/admin/systems/:id").handler(admin::getSystem);
+        readable(router, "/v1/admin/systems/:id").handler(admin::getSystem);
         router.patch("/v1/admin/systems/:id").handler(smallBody).handler(admin::updateSystem);
         router.post("/v1/admin/systems/:id/certificates").handler(smallBody)
                 .handler(admin::bindCertificate);
         router.delete("/v1/admin/systems/:id/certificates/:fingerprint").handler(admin::unbindCertificate);
         router.put("/v1/admin/systems/:id/push-endpoint").handler(smallBody).handler(push::adminSet);
         router.delete("/v1/admin/systems/:id/push-endpoint").handler(push::adminClear);
-        router.get("/v1/admin/dead-letters").handler(push::deadLetters);
-        router.get("/v1/admin/audit/verify").handler(feedback::verifyAudit);
+        readable(router, "/v1/admin/dead-letters").handler(push::deadLetters);
+        readable(router, "/v1/admin/audit/verify").handler(feedback::verifyAudit);
         router.post("/v1/admin/deliveries/:id/requeue").handler(push::requeue);
         router.post("/v1/admin/units").handler(smallBody).handler(admin::createUnit);
-        router.get("/v1/admin/units/:code").handler(admin::getUnit);
+        readable(router, "/v1/admin/units/:code").handler(admin::getUnit);
         router.patch("/v1/admin/units/:code").handler(smallBody).handler(admin::updateUnit);
         CompatRoutes.mount(router, compat, registry, intake, deliveries, sent, meters);
 
@@ -120,6 +121,14 @@ public final class ApiRoutes {
             return;
         }
         ctx.next();
+    }
+
+    /**
+     * A resource read with GET, and so with HEAD too (RFC 9110 §9.3.2): the same handler, whose
+     * writers ({@link Requests#end}, the download, the event stream) send the headers without a body.
+     */
+    private static Route readable(Router router, String path) {
+        return router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD);
     }
 
     private static String firstCodingOtherThan(RoutingContext ctx, CharSequence header, String accepted) {

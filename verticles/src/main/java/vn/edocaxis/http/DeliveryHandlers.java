@@ -141,6 +141,6 @@ final class DeliveryHandlers {
     }
 
     static void ok(RoutingContext ctx, JsonObject json) {
-        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8").end(json.encode());
+        Requests.end(ctx, "application/json; charset=utf-8", json.encode());
     }
 }

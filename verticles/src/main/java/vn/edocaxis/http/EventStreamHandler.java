@@ -2,6 +2,7 @@ package vn.edocaxis.http;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -57,6 +58,10 @@ final class EventStreamHandler implements Handler<RoutingContext> {
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
                 .putHeader("X-Accel-Buffering", "no")
                 .setChunked(true);
+        if (ctx.request().method() == HttpMethod.HEAD) {
+            response.end(); // the stream's headers, and no stream
+            return;
+        }
         new Stream(ctx, caller, response, resumeAfter).start();
     }
 

@@ -1,6 +1,5 @@
 package vn.edocaxis.http;
 
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -140,9 +139,8 @@ final class FeedbackHandlers {
                 CSV_CODES.forEach(code -> csv.append(',').append(statuses.getLong(code, 0L)));
                 csv.append(',').append(other).append("\r\n");
             }
-            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8")
-                    .putHeader("Content-Disposition", "attachment; filename=\"edoc-stats-" + from + "-" + to + ".csv\"")
-                    .end(csv.toString());
+            ctx.response().putHeader("Content-Disposition", "attachment; filename=\"edoc-stats-" + from + "-" + to + ".csv\"");
+            Requests.end(ctx, "text/csv; charset=utf-8", csv.toString());
         }).onFailure(ctx::fail);
     }
 

@@ -1,8 +1,12 @@
 package vn.edocaxis.http;
 
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import vn.edocaxis.error.ErrorCode;
 import vn.edocaxis.error.RouterException;
@@ -181,6 +185,19 @@ public final class Requests {
             throw invalid(field, field + " is out of range: " + value);
         }
         return n.intValue();
+    }
+
+    /**
+     * Ends a 2xx answer with a text body; to a HEAD request, with the headers only (the length the
+     * body would have), since over HTTP/2 Vert.x would send the body anyway.
+     */
+    static void end(RoutingContext ctx, String contentType, String body) {
+        HttpServerResponse response = ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+        if (ctx.request().method() == HttpMethod.HEAD) {
+            response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.getBytes(StandardCharsets.UTF_8).length)).end();
+        } else {
+            response.end(body);
+        }
     }
 
     static RouterException invalid(String parameter, String message) {

@@ -229,7 +229,7 @@ class DocumentFlowTest {
             assertThat(response.version()).isEqualTo(HttpVersion.HTTP_2);
             assertThat(response.statusCode()).isEqualTo(201);
             // refusals of HEAD requests carry no body (one was sent: curl -I failed with PROTOCOL_ERROR)
-            for (String path : List.of("/v1/me", "/v1/deliveries/999999/package", "/nothing")) {
+            for (String path : List.of("/v1/deliveries/999999/package", "/nothing", "/v1/documents")) {
                 HttpResponse<Buffer> head = await(h2.head(path).send());
                 assertThat(head.statusCode()).as(path).isIn(404, 405);
                 assertThat(head.body()).as(path).isNull();
@@ -237,5 +237,50 @@ class DocumentFlowTest {
         } finally {
             h2.close();
         }
+    }
+
+    @Test
+    void everyResourceReadWithGetAnswersHeadWithItsHeadersAndNoBody() {
+        HttpResponse<Buffer> sent = router.submit("vpcp", TestPackages.document("000.00.00.G22", List.of("000.00.00.G17"), "head-1"));
+        assertThat(sent.statusCode()).as(sent.bodyAsString()).isEqualTo(201);
+        String documentId = sent.bodyAsJsonObject().getString("documentId");
+        List<String> systemPaths = List.of("/v1/me", "/v1/inbox", "/v1/inbox/count", "/v1/sent", "/v1/sent/" + documentId,
+                "/v1/stats?from=2026-01-01&to=2026-12-31", "/v1/stats?from=2026-01-01&to=2026-12-31&format=csv",
+                "/v1/push-endpoint", "/v1/directory/units", "/v1/inbox?unit=000.00.00.G22");
+        List<String> operatorPaths = List.of("/v1/admin/systems", "/v1/admin/systems/vpcp", "/v1/admin/dead-letters",
+                "/v1/admin/units/000.00.00.G22", "/v1/admin/audit/verify");
+        Path systems = router.pkiDir().resolve("systems");
+        WebClient h2 = router.client(systems.resolve("vpcp.crt"), systems.resolve("vpcp.key"), HttpVersion.HTTP_2);
+        WebClient operatorH2 = router.client(router.pkiDir().resolve("operator.crt"), router.pkiDir().resolve("operator.key"),
+                HttpVersion.HTTP_2);
+        try {
+            for (String path : systemPaths) {
+                headLikeGet(router.as("vpcp"), path);
+                headLikeGet(h2, path);
+            }
+            for (String path : operatorPaths) {
+                headLikeGet(router.as("operator"), path);
+                headLikeGet(operatorH2, path);
+            }
+            for (WebClient client : List.of(router.as("vpcp"), h2)) {
+                HttpResponse<Buffer> events = await(client.head("/v1/events").send()); // ends: no stream is opened
+                assertThat(events.statusCode()).isEqualTo(200);
+                assertThat(events.getHeader("Content-Type")).startsWith("text/event-stream");
+                assertThat(events.body()).isNull();
+            }
+        } finally {
+            h2.close();
+            operatorH2.close();
+        }
+    }
+
+    /** HEAD answers GET's status and headers, the length of GET's body, and no body. */
+    static void headLikeGet(WebClient client, String path) {
+        HttpResponse<Buffer> get = await(client.get(path).send());
+        HttpResponse<Buffer> head = await(client.head(path).send());
+        assertThat(head.statusCode()).as("HEAD %s", path).isEqualTo(get.statusCode()).isEqualTo(200);
+        assertThat(head.getHeader("Content-Type")).as(path).isEqualTo(get.getHeader("Content-Type"));
+        assertThat(head.getHeader("Content-Length")).as(path).isEqualTo(Integer.toString(get.body().length()));
+        assertThat(head.body()).as(path).isNull();
     }
 }
