@@ -37,7 +37,7 @@ final class AdminHandlers {
 
     void createSystem(RoutingContext ctx) {
         RegistryService registry = audited(ctx);
-        JsonObject body = Requests.jsonBody(ctx);
+        JsonObject body = Requests.jsonBody(ctx, "id", "name", "signaturePolicy");
         registry.createSystem(Requests.string(body, "id"), Requests.string(body, "name"), policy(body))
                 .onSuccess(system -> created(ctx, "/v1/admin/systems/" + system.id(), Json.system(system)))
                 .onFailure(ctx::fail);
@@ -57,7 +57,7 @@ final class AdminHandlers {
 
     void updateSystem(RoutingContext ctx) {
         RegistryService registry = audited(ctx);
-        JsonObject body = Requests.jsonBody(ctx);
+        JsonObject body = Requests.jsonBody(ctx, "name", "signaturePolicy", "status");
         registry.updateSystem(ctx.pathParam("id"), Requests.string(body, "name"), policy(body), status(body))
                 .onSuccess(system -> DeliveryHandlers.ok(ctx, Json.system(system)))
                 .onFailure(ctx::fail);
@@ -67,7 +67,7 @@ final class AdminHandlers {
     void bindCertificate(RoutingContext ctx) {
         RegistryService registry = audited(ctx);
         String type = String.valueOf(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE)).toLowerCase(Locale.ROOT);
-        String pem = type.startsWith("application/json") ? Requests.string(Requests.jsonBody(ctx), "pem")
+        String pem = type.startsWith("application/json") ? Requests.string(Requests.jsonBody(ctx, "pem"), "pem")
                 : ctx.body().asString(StandardCharsets.US_ASCII.name());
         X509Certificate certificate = parseCertificate(pem);
         String id = ctx.pathParam("id");
@@ -86,7 +86,7 @@ final class AdminHandlers {
 
     void createUnit(RoutingContext ctx) {
         RegistryService registry = audited(ctx);
-        JsonObject body = Requests.jsonBody(ctx);
+        JsonObject body = Requests.jsonBody(ctx, "code", "name", "parent", "level", "system", "email");
         Integer level = Requests.integer(body, "level");
         if (level == null) {
             throw Requests.invalid("level", "level (1 to 4) is required");
@@ -104,7 +104,7 @@ final class AdminHandlers {
 
     void updateUnit(RoutingContext ctx) {
         RegistryService registry = audited(ctx);
-        JsonObject body = Requests.jsonBody(ctx);
+        JsonObject body = Requests.jsonBody(ctx, "name", "parent", "level", "system", "email", "status");
         registry.updateUnit(ctx.pathParam("code"), Requests.string(body, "name"), Requests.string(body, "parent"),
                         Requests.integer(body, "level"), Requests.string(body, "system"), Requests.string(body, "email"),
                         status(body))

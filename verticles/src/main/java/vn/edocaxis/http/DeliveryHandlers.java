@@ -134,7 +134,7 @@ final class DeliveryHandlers {
     void ack(RoutingContext ctx) {
         Caller.SystemCaller caller = Requests.system(ctx);
         long id = Requests.pathId(ctx, "id");
-        JsonObject body = Requests.jsonBody(ctx);
+        JsonObject body = Requests.jsonBody(ctx, "result", "reason");
         deliveries.ack(caller, id, Requests.string(body, "result"), Requests.string(body, "reason"))
                 .onSuccess(outcome -> ok(ctx, Json.ack(outcome)))
                 .onFailure(ctx::fail);

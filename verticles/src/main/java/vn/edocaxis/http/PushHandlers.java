@@ -50,7 +50,7 @@ final class PushHandlers {
     }
 
     private void setFor(RoutingContext ctx, String systemId, String actor) {
-        JsonObject body = Requests.jsonBody(ctx);
+        JsonObject body = Requests.jsonBody(ctx, "url", "maxConcurrency");
         String url = Requests.string(body, "url");
         if (url == null) {
             throw Requests.invalid("url", "url is required (use DELETE to stop pushing)");

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import vn.edocaxis.error.ErrorCode;
 import vn.edocaxis.error.RouterException;
@@ -71,7 +72,25 @@ public final class Requests {
         }
     }
 
-    static JsonObject jsonBody(RoutingContext ctx) {
+    /**
+     * The request's JSON object, refused if it has a field other than {@code fields}: a misspelt
+     * optional field ({@code "parnt"}) would otherwise be dropped without a word while the rest is
+     * applied.
+     */
+    static JsonObject jsonBody(RoutingContext ctx, String... fields) {
+        JsonObject body = anyJsonObject(ctx);
+        List<String> known = List.of(fields);
+        List<String> unknown = body.fieldNames().stream().filter(name -> !known.contains(name)).sorted().toList();
+        if (!unknown.isEmpty()) {
+            throw new RouterException(ErrorCode.INVALID_PARAMETER, "unknown field" + (unknown.size() == 1 ? " " : "s ")
+                    + String.join(", ", unknown.subList(0, Math.min(10, unknown.size()))) + (unknown.size() > 10 ? ", ..." : "")
+                    + "; the fields of this request are " + String.join(", ", known),
+                    Map.of("unknownFields", unknown.subList(0, Math.min(50, unknown.size())), "count", unknown.size()));
+        }
+        return body;
+    }
+
+    private static JsonObject anyJsonObject(RoutingContext ctx) {
         JsonObject body;
         try {
             body = ctx.body().asJsonObject();

@@ -158,6 +158,47 @@ class AdminApiTest {
         assertThat(seen).allSatisfy(f -> assertThat(f.result()).isTrue());
     }
 
+    /** A misspelt optional field was dropped without a word while the rest was applied. */
+    @Test
+    void unknownFieldsAreRefusedByNameAndNothingChanges() {
+        String registry = "select count(*) || '/' || coalesce(sum(version), 0) || '/' || string_agg(name, '|' order by code)"
+                + " || '/' || string_agg(coalesce(push_url, '-'), '|' order by code)"
+                + " from (select code, name, version, null as push_url from unit"
+                + " union all select id, name, version, push_url from connected_system) r";
+        String before = router.db.text(registry);
+        HttpResponse<Buffer> typo = await(operator.patch("/v1/admin/units/000.00.00.G22")
+                .sendJsonObject(new JsonObject().put("nmae", "Renamed")));
+        refused(typo, 400, "INVALID_PARAMETER");
+        assertThat(typo.bodyAsJsonObject().getString("message")).contains("unknown field nmae")
+                .contains("name, parent, level, system, email, status");
+        assertThat(typo.bodyAsJsonObject().getJsonObject("details").getJsonArray("unknownFields")).containsExactly("nmae");
+        refused(await(operator.post("/v1/admin/systems").sendJsonObject(new JsonObject().put("id", "typo-sys").put("name", "T")
+                .put("signaturePolcy", "off"))), 400, "INVALID_PARAMETER");
+        refused(await(operator.patch("/v1/admin/systems/vpcp").sendJsonObject(new JsonObject().put("name", "VPCP 2")
+                .put("retired", true))), 400, "INVALID_PARAMETER");
+        refused(await(operator.post("/v1/admin/units").sendJsonObject(new JsonObject().put("code", "000.00.00.H52").put("name", "x")
+                .put("level", 1).put("system", "vpcp").put("mobile", "0900000000"))), 400, "INVALID_PARAMETER");
+        refused(await(operator.post("/v1/admin/systems/vpcp/certificates").sendJsonObject(new JsonObject().put("pem", "x")
+                .put("format", "pem"))), 400, "INVALID_PARAMETER");
+        refused(await(router.as("caobang").put("/v1/push-endpoint").sendJsonObject(new JsonObject()
+                .put("url", "https://edoc.caobang.example/push").put("maxConcurency", 2))), 400, "INVALID_PARAMETER");
+        JsonObject many = new JsonObject().put("name", "x");
+        for (int i = 0; i < 60; i++) {
+            many.put("k" + i, i);
+        }
+        HttpResponse<Buffer> wide = await(operator.patch("/v1/admin/units/000.00.00.G22").sendJsonObject(many));
+        refused(wide, 400, "INVALID_PARAMETER");
+        assertThat(wide.bodyAsJsonObject().getJsonObject("details").getInteger("count")).isEqualTo(60);
+        assertThat(wide.bodyAsJsonObject().getJsonObject("details").getJsonArray("unknownFields")).hasSize(50);
+        assertThat(router.db.text(registry)).isEqualTo(before);
+
+        HttpResponse<Buffer> sent = router.submit("vpcp", TestPackages.document("000.00.00.G22", List.of("000.00.00.H14"), "typo-ack-1"));
+        long delivery = sent.bodyAsJsonObject().getJsonArray("deliveries").getJsonObject(0).getLong("deliveryId");
+        refused(await(router.as("caobang").post("/v1/deliveries/" + delivery + "/ack")
+                .sendJsonObject(new JsonObject().put("result", "fail").put("reson", "unreadable"))), 400, "INVALID_PARAMETER");
+        assertThat(router.db.text("select state from delivery where id = " + delivery)).isEqualTo("pending");
+    }
+
     @Test
     void invalidRegistryInputIsRefusedWithTheField() {
         refused(await(operator.post("/v1/admin/systems").sendJsonObject(new JsonObject().put("id", "Bad Id!").put("name", "x"))),
