@@ -98,6 +98,8 @@ public final class ConfigLoader {
         return out;
     }
 
+    private static final Set<String> WILDCARDS = Set.of("0.0.0.0", "::", "[::]", "*");
+
     private static RouterConfig build(Config c) {
         RouterConfig.Api api = new RouterConfig.Api(
                 text(c, "api.host"), port(c, "api.port", false), range(c, "api.instances", 0, 256),
@@ -105,6 +107,13 @@ public final class ConfigLoader {
                 duration(c, "api.event-heartbeat"), bytes(c, "api.min-upload-rate", 0, Long.MAX_VALUE),
                 duration(c, "api.upload-rate-window"), duration(c, "api.shutdown-grace"));
         RouterConfig.Ops ops = new RouterConfig.Ops(text(c, "ops.host"), port(c, "ops.port", false));
+        if (ops.port() == api.port() && (ops.host().equals(api.host()) || WILDCARDS.contains(ops.host())
+                || WILDCARDS.contains(api.host()))) {
+            // Vert.x would not refuse the second listener: it shares the port, and hands each new
+            // connection to the TLS API or the plain ops server in turn
+            throw new ConfigError("api.port and ops.port are both " + api.port() + " (api.host " + api.host() + ", ops.host "
+                    + ops.host() + "; " + c.getValue("ops.port").origin().description() + "): give the ops port one of its own");
+        }
 
         Path serverCertificate = optionalFile(c, "tls.server-certificate");
         Path serverKey = optionalFile(c, "tls.server-key");

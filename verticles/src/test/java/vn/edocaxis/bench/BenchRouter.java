@@ -12,7 +12,6 @@ import io.vertx.core.net.PemTrustOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import vn.edocaxis.JdkClient;
+import vn.edocaxis.RouterFixture;
 
 /**
  * The packaged router run as its own process for a benchmark, in a fresh working directory: its
@@ -205,11 +205,7 @@ final class BenchRouter implements AutoCloseable {
     }
 
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return RouterFixture.freePort();
     }
 
     @Override

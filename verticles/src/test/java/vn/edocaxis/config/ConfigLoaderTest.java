@@ -91,6 +91,12 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigError.class).hasMessageContaining("tls.engine").hasMessageContaining("gnutls");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), props("edoc.database.url", "mysql://db/x")))
                 .isInstanceOf(ConfigError.class).hasMessageContaining("database.url");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("EDOC_OPS_PORT", "8443"), new Properties()))
+                .isInstanceOf(ConfigError.class).hasMessageContaining("api.port and ops.port are both 8443");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("EDOC_OPS_PORT", "9443", "EDOC_API_PORT", "9443",
+                "EDOC_API_HOST", "127.0.0.1"), new Properties())).isInstanceOf(ConfigError.class).hasMessageContaining("9443");
+        assertThat(ConfigLoader.load(null, Map.of("EDOC_OPS_PORT", "9443", "EDOC_API_PORT", "9443", "EDOC_API_HOST", "10.0.0.1"),
+                new Properties()).ops().port()).as("two addresses, one port each").isEqualTo(9443);
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("EDOC_PUSH_DENIED_ADDRESSES", "127.0.0.0/8, 10.0.0.0/33"),
                 new Properties())).isInstanceOf(ConfigError.class).hasMessageContaining("push.denied-addresses")
                 .hasMessageContaining("10.0.0.0/33").hasMessageContaining("EDOC_PUSH_DENIED_ADDRESSES");
