@@ -210,7 +210,7 @@ public final class Requests {
      * Ends a 2xx answer with a text body; to a HEAD request, with the headers only (the length the
      * body would have), since over HTTP/2 Vert.x would send the body anyway.
      */
-    static void end(RoutingContext ctx, String contentType, String body) {
+    public static void end(RoutingContext ctx, String contentType, String body) {
         HttpServerResponse response = ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, contentType);
         if (ctx.request().method() == HttpMethod.HEAD) {
             response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.getBytes(StandardCharsets.UTF_8).length)).end();

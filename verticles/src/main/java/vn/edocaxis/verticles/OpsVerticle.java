@@ -3,7 +3,7 @@ package vn.edocaxis.verticles;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -35,6 +35,8 @@ public final class OpsVerticle extends VerticleBase {
         this.stopping = stopping;
     }
 
+    private static final String JSON = "application/json";
+
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
@@ -46,11 +48,12 @@ public final class OpsVerticle extends VerticleBase {
                 ctx.next();
             }
         });
-        router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-        router.get("/health/ready").handler(this::ready);
-        router.get("/metrics").handler(ctx -> ctx.response()
-                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
-                .end(metrics.scrape()));
+        // GET and HEAD (load balancers' health checks often use HEAD): the headers without the body
+        router.route("/health/live").method(HttpMethod.GET).method(HttpMethod.HEAD)
+                .handler(ctx -> Requests.end(ctx, JSON, new JsonObject().put("status", "UP").encode()));
+        router.route("/health/ready").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(this::ready);
+        router.route("/metrics").method(HttpMethod.GET).method(HttpMethod.HEAD)
+                .handler(ctx -> Requests.end(ctx, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
         server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(router);
         return server.listen();
     }
@@ -58,15 +61,16 @@ public final class OpsVerticle extends VerticleBase {
     /** 503 once the router is stopping, or when the database does not answer. */
     private void ready(RoutingContext ctx) {
         if (stopping.getAsBoolean()) {
-            ctx.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end(new JsonObject().put("status", "DOWN").put("stopping", true).encode());
+            ctx.response().setStatusCode(503);
+            Requests.end(ctx, JSON, new JsonObject().put("status", "DOWN").put("stopping", true).encode());
             return;
         }
         pool.query("select 1").execute()
-                .onSuccess(rows -> ctx.json(new JsonObject().put("status", "UP").put("database", "UP")))
-                .onFailure(e -> ctx.response().setStatusCode(503)
-                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                        .end(new JsonObject().put("status", "DOWN").put("database", e.getMessage()).encode()));
+                .onSuccess(rows -> Requests.end(ctx, JSON, new JsonObject().put("status", "UP").put("database", "UP").encode()))
+                .onFailure(e -> {
+                    ctx.response().setStatusCode(503);
+                    Requests.end(ctx, JSON, new JsonObject().put("status", "DOWN").put("database", e.getMessage()).encode());
+                });
     }
 
     public int actualPort() {

@@ -44,6 +44,14 @@ class OpsEndpointsTest {
         // a broken percent-encoding threw in route matching (an ERROR line each time)
         assertThat(get("/%zz").statusCode()).isEqualTo(400);
         assertThat(get("/metrics?x=%").statusCode()).isEqualTo(400);
+        // HEAD, as load balancers' health checks send it: GET's status and headers, no body
+        for (String path : List.of("/health/live", "/health/ready", "/metrics")) {
+            HttpResponse<Buffer> head = await(ops.head(router.app.opsPort(), "127.0.0.1", path).send());
+            assertThat(head.statusCode()).as(path).isEqualTo(200);
+            assertThat(head.getHeader("Content-Type")).as(path).isEqualTo(get(path).getHeader("Content-Type"));
+            assertThat(Integer.parseInt(head.getHeader("Content-Length"))).as(path).isPositive();
+            assertThat(head.body()).as(path).isNull();
+        }
     }
 
     @Test
