@@ -145,7 +145,8 @@ public final class PushService {
             uri = new URI(url);
             if (url.length() > 2000 || !"https".equals(uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT))
                     || uri.getHost() == null || uri.getUserInfo() != null || uri.getFragment() != null || uri.getPort() > 65535) {
-                throw new URISyntaxException(url, "not an https URL with a host (and a port up to 65535), without user info or fragment");
+                throw new URISyntaxException(url,
+                        "not an https URL with a host (and a port up to 65535), without user info or fragment");
             }
         } catch (URISyntaxException e) {
             throw new RouterException(ErrorCode.INVALID_PARAMETER, "the push endpoint must be an https:// URL: " + e.getReason(),

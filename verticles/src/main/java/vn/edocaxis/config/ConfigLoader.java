@@ -169,9 +169,10 @@ public final class ConfigLoader {
                     + c.getValue("push.client-certificate").origin().description() + ")");
         }
         RouterConfig.Push push = new RouterConfig.Push(pushCert, pushKey, optionalFile(c, "push.trusted-cas"),
-                deniedAddresses(c, "push.denied-addresses"), range(c, "push.concurrency", 1, 10_000), duration(c, "push.timeout"), duration(c, "push.lease"),
-                duration(c, "push.backoff-base"), duration(c, "push.backoff-max"), range(c, "push.max-attempts", 1, 1000),
-                duration(c, "push.max-age"), duration(c, "push.poll-interval"));
+                deniedAddresses(c, "push.denied-addresses"), range(c, "push.concurrency", 1, 10_000),
+                duration(c, "push.timeout"), duration(c, "push.lease"), duration(c, "push.backoff-base"),
+                duration(c, "push.backoff-max"), range(c, "push.max-attempts", 1, 1000), duration(c, "push.max-age"),
+                duration(c, "push.poll-interval"));
         if (push.lease().compareTo(push.timeout()) <= 0) {
             throw new ConfigError("push.lease must be longer than push.timeout ("
                     + c.getValue("push.lease").origin().description() + ")");
