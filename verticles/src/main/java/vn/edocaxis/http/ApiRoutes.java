@@ -49,6 +49,9 @@ public final class ApiRoutes {
         FailureHandler failures = new FailureHandler(meters);
         router.route().handler(ctx -> {
             RouterException problem = Requests.uriProblem(ctx.request().uri());
+            if (problem == null && ctx.request().path().startsWith("/v1/")) {
+                problem = Requests.repeatedParameter(ctx.request().params());
+            }
             if (problem != null) {
                 failures.respond(ctx, problem); // not ctx.fail: looking for a failure handler matches paths, which decodes them
             } else {

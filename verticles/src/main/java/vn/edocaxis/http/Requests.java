@@ -1,5 +1,6 @@
 package vn.edocaxis.http;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -217,6 +218,19 @@ public final class Requests {
         } else {
             response.end(body);
         }
+    }
+
+    /**
+     * A query parameter given more than once ({@code limit=1&limit=9999}): every native parameter
+     * takes one value, and taking the first silently would hide the client's mistake.
+     */
+    static RouterException repeatedParameter(MultiMap params) {
+        for (String name : params.names()) {
+            if (params.getAll(name).size() > 1) {
+                return invalid(name, "the parameter " + name + " is given " + params.getAll(name).size() + " times: give it once");
+            }
+        }
+        return null;
     }
 
     static RouterException invalid(String parameter, String message) {
