@@ -48,6 +48,9 @@ final class EventStreamHandler implements Handler<RoutingContext> {
         if (lastEventId != null && !lastEventId.isBlank()) {
             try {
                 resumeAfter = Long.parseLong(lastEventId.trim());
+                if (resumeAfter < 0) {
+                    throw new NumberFormatException("negative"); // ids are delivery ids, never negative
+                }
             } catch (NumberFormatException e) {
                 throw new RouterException(ErrorCode.INVALID_PARAMETER, "Last-Event-ID must be an event id this router sent",
                         java.util.Map.of("parameter", "Last-Event-ID"));

@@ -93,6 +93,12 @@ class DeliveryChannelsTest {
         assertThat(tooLong.bodyAsJsonObject().getJsonObject("details").getString("parameter")).isEqualTo("wait");
         assertThat(await(router.as("caobang").get("/v1/inbox").addQueryParam("kind", "memo").send()).statusCode()).isEqualTo(400);
         assertThat(await(router.as("caobang").get("/v1/inbox").addQueryParam("since", "yesterday").send()).statusCode()).isEqualTo(400);
+        for (String id : List.of("abc", "1e3", "-1", "99999999999999999999", "0x10")) {
+            HttpResponse<Buffer> badResume = await(router.as("caobang").get("/v1/events").putHeader("Last-Event-ID", id).send());
+            assertThat(badResume.statusCode()).as(id).isEqualTo(400);
+            assertThat(badResume.bodyAsJsonObject().getJsonObject("details").getString("parameter")).isEqualTo("Last-Event-ID");
+        }
+        assertThat(await(router.as("caobang").get("/v1/events?lastEventId=abc").send()).statusCode()).isEqualTo(400);
         // a parameter given twice: the first value was taken without a word
         for (String query : List.of("/v1/inbox?limit=1&limit=9999", "/v1/inbox/count?kind=status&kind=document",
                 "/v1/sent?unit=000.00.00.H14&unit=000.00.00.G22", "/v1/stats?from=2026-01-01&from=2025-01-01&to=2026-12-31")) {
