@@ -66,7 +66,6 @@ import vn.edocaxis.service.DeliveryWakeups;
 import vn.edocaxis.service.IntakeLimits;
 import vn.edocaxis.service.IntakeService;
 import vn.edocaxis.service.AuditService;
-import vn.edocaxis.service.PushAddresses;
 import vn.edocaxis.service.PushService;
 import vn.edocaxis.service.SentService;
 import vn.edocaxis.service.StatsService;
@@ -264,10 +263,10 @@ public final class RouterApplication implements AutoCloseable {
                     .description("Long-polls and event streams waiting on this node").register(metrics);
             PushService.Policy pushPolicy = new PushService.Policy(config.push().lease(),
                     config.push().maxAttempts(), config.push().maxAge(), config.push().backoffBase(), config.push().backoffMax());
-            PushAddresses pushAddresses = PushAddresses.denying(config.push().deniedAddresses());
-            PushService pushes = new PushService(new PushRepository(pool), documents, pushPolicy, registryCache, pushAddresses);
+            PushService pushes = new PushService(new PushRepository(pool), documents, pushPolicy, registryCache,
+                    config.push().deniedAddresses());
             PushService pushSettings = new PushService(new PushRepository(requests), documents, pushPolicy, registryCache,
-                    pushAddresses);
+                    config.push().deniedAddresses());
             SentService sent = new SentService(new SentRepository(requests), registryCache);
             StatsService stats = new StatsService(new StatsRepository(requests, config.housekeeping().statsZone()), registryCache,
                     config.housekeeping().statsAckedInterval());

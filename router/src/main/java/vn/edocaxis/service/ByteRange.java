@@ -13,7 +13,8 @@ import vn.edocaxis.error.RouterException;
 public record ByteRange(Long start, Long end, Long suffix) {
 
     private static final Pattern SPEC = Pattern.compile("(?i)bytes=(\\d*)-(\\d*)");
-    private static final Pattern OTHER_UNIT = Pattern.compile("(?!(?i)bytes=)[!#$%&'*+.^_`|~0-9A-Za-z-]+=.*");
+    /** A range unit (an HTTP token) and its ranges. */
+    private static final Pattern UNIT = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+=.*");
 
     /**
      * Parses a {@code Range} header. Null (the whole package is sent) for a range unit other than
@@ -23,7 +24,8 @@ public record ByteRange(Long start, Long end, Long suffix) {
      */
     public static ByteRange parse(String header) {
         String value = header.trim();
-        if (OTHER_UNIT.matcher(value).matches() || (value.regionMatches(true, 0, "bytes=", 0, 6) && value.indexOf(',') >= 0)) {
+        boolean bytes = value.regionMatches(true, 0, "bytes=", 0, 6);
+        if (bytes ? value.indexOf(',') >= 0 : UNIT.matcher(value).matches()) {
             return null;
         }
         Matcher m = SPEC.matcher(value);

@@ -5,6 +5,7 @@ import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -64,6 +65,26 @@ public final class PushAddresses {
         return new PushAddresses(List.copyOf(ranges));
     }
 
+    private List<String> blocks() {
+        return denied.stream().map(Range::text).toList();
+    }
+
+    /** Equal when they deny the same blocks, written the same way (a configuration value). */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof PushAddresses that && blocks().equals(that.blocks());
+    }
+
+    @Override
+    public int hashCode() {
+        return blocks().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return blocks().toString();
+    }
+
     /** The denied block the address is in, if any. */
     public Optional<String> deniedBlock(InetAddress address) {
         InetSocketAddress socket = new InetSocketAddress(address, 0);
@@ -75,14 +96,14 @@ public final class PushAddresses {
      * are not resolved here (the push worker checks what they resolve to at each attempt).
      */
     void checkHost(String host) {
-        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        String bare = unbracketed(host);
         String name = bare.toLowerCase(Locale.ROOT);
         if (name.endsWith(".")) {
             name = name.substring(0, name.length() - 1); // the root's dot: "localhost." is localhost
         }
-        List<InetAddress> addresses = new ArrayList<>();
+        InetAddress address;
         if (name.equals("localhost") || name.endsWith(".localhost")) {
-            addresses.add(InetAddress.getLoopbackAddress());
+            address = InetAddress.getLoopbackAddress();
         } else {
             byte[] literal = NetUtil.createByteArrayFromIpAddressString(bare);
             if (literal == null) {
@@ -96,17 +117,20 @@ public final class PushAddresses {
                 return;
             }
             try {
-                addresses.add(InetAddress.getByAddress(literal));
-            } catch (java.net.UnknownHostException e) {
-                return; // not a literal after all
+                address = InetAddress.getByAddress(literal);
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException("Netty parsed " + host + " into an address of neither family", e);
             }
         }
-        for (InetAddress address : addresses) {
-            Optional<String> block = deniedBlock(address);
-            if (block.isPresent()) {
-                throw new RouterException(ErrorCode.INVALID_PARAMETER, "the push endpoint's host " + host + " is in " + block.get()
-                        + ", a network push endpoints may not be in (" + KEY + ")", Map.of("parameter", "url"));
-            }
+        Optional<String> block = deniedBlock(address);
+        if (block.isPresent()) {
+            throw new RouterException(ErrorCode.INVALID_PARAMETER, "the push endpoint's host " + host + " is in " + block.get()
+                    + ", a network push endpoints may not be in (" + KEY + ")", Map.of("parameter", "url"));
         }
+    }
+
+    /** A URI's host as a resolver takes it: an IPv6 literal without its brackets. */
+    public static String unbracketed(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 }

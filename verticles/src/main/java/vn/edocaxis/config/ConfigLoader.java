@@ -291,14 +291,12 @@ public final class ConfigLoader {
         return List.copyOf(out);
     }
 
-    private static List<String> deniedAddresses(Config c, String key) {
-        List<String> blocks = c.getStringList(key);
+    private static PushAddresses deniedAddresses(Config c, String key) {
         try {
-            PushAddresses.denying(blocks);
+            return PushAddresses.denying(c.getStringList(key));
         } catch (IllegalArgumentException e) {
             throw new ConfigError(key + ": " + e.getMessage() + " (" + c.getValue(key).origin().description() + ")");
         }
-        return blocks;
     }
 
     private static List<Path> files(Config c, String key) {

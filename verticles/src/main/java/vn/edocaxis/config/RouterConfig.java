@@ -3,6 +3,7 @@ package vn.edocaxis.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import vn.edocaxis.service.PushAddresses;
 
 /**
  * The whole configuration, validated once at start-up. Keys and defaults are documented in
@@ -57,7 +58,7 @@ public record RouterConfig(Api api, Ops ops, Tls tls, Pki pki, Database database
     }
 
     /** Null paths mean: the development PKI's (or, for trustedCas, the JDK's trust store). */
-    public record Push(Path clientCertificate, Path clientKey, Path trustedCas, List<String> deniedAddresses, int concurrency,
+    public record Push(Path clientCertificate, Path clientKey, Path trustedCas, PushAddresses deniedAddresses, int concurrency,
                        Duration timeout,
                        Duration lease, Duration backoffBase, Duration backoffMax, int maxAttempts, Duration maxAge,
                        Duration pollInterval) {

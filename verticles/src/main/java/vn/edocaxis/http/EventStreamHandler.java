@@ -48,10 +48,10 @@ final class EventStreamHandler implements Handler<RoutingContext> {
         if (lastEventId != null && !lastEventId.isBlank()) {
             try {
                 resumeAfter = Long.parseLong(lastEventId.trim());
-                if (resumeAfter < 0) {
-                    throw new NumberFormatException("negative"); // ids are delivery ids, never negative
-                }
             } catch (NumberFormatException e) {
+                resumeAfter = -1L;
+            }
+            if (resumeAfter < 0) { // not a number, or not a delivery id (never negative)
                 throw new RouterException(ErrorCode.INVALID_PARAMETER, "Last-Event-ID must be an event id this router sent",
                         java.util.Map.of("parameter", "Last-Event-ID"));
             }

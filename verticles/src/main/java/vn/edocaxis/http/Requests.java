@@ -209,7 +209,8 @@ public final class Requests {
 
     /**
      * Ends a 2xx answer with a text body; to a HEAD request, with the headers only (the length the
-     * body would have), since over HTTP/2 Vert.x would send the body anyway.
+     * body would have): over HTTP/2 Vert.x sent a refusal's body to HEAD requests (FailureHandler),
+     * so no body is handed to it at all.
      */
     public static void end(RoutingContext ctx, String contentType, String body) {
         HttpServerResponse response = ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, contentType);

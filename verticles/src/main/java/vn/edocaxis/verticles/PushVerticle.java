@@ -161,7 +161,7 @@ public final class PushVerticle extends VerticleBase {
         if (host == null) {
             return Future.failedFuture("the endpoint's URL has no host: " + url);
         }
-        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        String bare = PushAddresses.unbracketed(host);
         int port = uri.getPort() < 0 ? 443 : uri.getPort();
         return resolver.executeBlocking(() -> InetAddress.getAllByName(bare), false).map(addresses -> {
             for (InetAddress address : addresses) {
